@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Regsim",
+    products: [
+        .library(name: "BitcoinCrypto", targets: ["BitcoinCrypto"]),
+        .library(name: "Consensus", targets: ["Consensus"]),
+    ],
+    targets: [
+        // System libraries: module maps only, no Swift code.
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CSecp256k1", pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(
+            name: "CLevelDB",
+            providers: [.apt(["libleveldb-dev"])]),
+
+        .target(name: "BitcoinCrypto", dependencies: ["COpenSSL", "CSecp256k1"]),
+        .target(name: "Consensus", dependencies: ["BitcoinCrypto"]),
+
+        .testTarget(name: "BitcoinCryptoTests", dependencies: ["BitcoinCrypto"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus"], exclude: ["Fixtures"]),
+    ]
+)
