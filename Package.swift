@@ -22,7 +22,9 @@ let package = Package(
         .target(name: "BitcoinCrypto", dependencies: ["COpenSSL", "CSecp256k1"]),
         .target(name: "Consensus", dependencies: ["BitcoinCrypto"]),
 
-        .testTarget(name: "BitcoinCryptoTests", dependencies: ["BitcoinCrypto"], exclude: ["Fixtures"]),
-        .testTarget(name: "ConsensusTests", dependencies: ["Consensus"], exclude: ["Fixtures"]),
+        // Fixture loading and helpers shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["BitcoinCrypto"], path: "Tests/TestSupport"),
+        .testTarget(name: "BitcoinCryptoTests", dependencies: ["BitcoinCrypto", "TestSupport"]),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "TestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import BitcoinCrypto
+import TestSupport
 import Testing
 
 @Suite struct ECDSATests {

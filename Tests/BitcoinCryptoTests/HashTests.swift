@@ -1,4 +1,5 @@
 import BitcoinCrypto
+import TestSupport
 import Testing
 
 @Suite struct HashTests {
@@ -70,18 +71,5 @@ import Testing
         let high = Hash256(w0: 0, w1: 0, w2: 0, w3: 1)
         #expect(one < high)
         #expect(Hash256(hex: "zz") == nil)
-    }
-}
-
-/// A small deterministic generator for test inputs.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

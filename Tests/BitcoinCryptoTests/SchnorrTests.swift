@@ -1,4 +1,5 @@
 import BitcoinCrypto
+import TestSupport
 import Foundation
 import Testing
 

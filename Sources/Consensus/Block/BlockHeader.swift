@@ -1,0 +1,76 @@
+import BitcoinCrypto
+
+/// An 80-byte block header (Core's `CBlockHeader`). Its hash is computed once, when the
+/// value is built or decoded.
+public struct BlockHeader: Hashable, Sendable, BitcoinCodable, CustomStringConvertible {
+    public let version: Int32
+    public let previousBlockHash: BlockHash
+    public let merkleRoot: Hash256
+    /// Seconds since the Unix epoch, as the miner stated it.
+    public let time: UInt32
+    public let bits: CompactTarget
+    public let nonce: UInt32
+    /// HASH256 of the 80 encoded bytes.
+    public let hash: BlockHash
+
+    /// The encoded size of every header.
+    public static let encodedSize = 80
+
+    public init(version: Int32, previousBlockHash: BlockHash, merkleRoot: Hash256, time: UInt32, bits: CompactTarget, nonce: UInt32) {
+        self.version = version
+        self.previousBlockHash = previousBlockHash
+        self.merkleRoot = merkleRoot
+        self.time = time
+        self.bits = bits
+        self.nonce = nonce
+        var writer = ByteWriter(capacity: 80)
+        BlockHeader.encode(version: version, previousBlockHash: previousBlockHash, merkleRoot: merkleRoot,
+                           time: time, bits: bits, nonce: nonce, to: &writer)
+        hash = BlockHash(hash256(writer.bytes))
+    }
+
+    /// The same header with another nonce (and its hash recomputed).
+    public func with(nonce: UInt32) -> BlockHeader {
+        BlockHeader(version: version, previousBlockHash: previousBlockHash, merkleRoot: merkleRoot,
+                    time: time, bits: bits, nonce: nonce)
+    }
+
+    /// The same header with another time and nonce.
+    public func with(time: UInt32, nonce: UInt32) -> BlockHeader {
+        BlockHeader(version: version, previousBlockHash: previousBlockHash, merkleRoot: merkleRoot,
+                    time: time, bits: bits, nonce: nonce)
+    }
+
+    public init(from reader: inout ByteReader) throws(DecodingError) {
+        let start = reader.offset
+        version = try reader.readInt32()
+        previousBlockHash = BlockHash(try reader.readHash256())
+        merkleRoot = try reader.readHash256()
+        time = try reader.readUInt32()
+        bits = CompactTarget(try reader.readUInt32())
+        nonce = try reader.readUInt32()
+        hash = reader.bytes.withUnsafeBytes { BlockHash(hash256(UnsafeRawBufferPointer(rebasing: $0[start..<start + 80]))) }
+    }
+
+    public func encode(to writer: inout ByteWriter) {
+        BlockHeader.encode(version: version, previousBlockHash: previousBlockHash, merkleRoot: merkleRoot,
+                           time: time, bits: bits, nonce: nonce, to: &writer)
+    }
+
+    private static func encode(version: Int32, previousBlockHash: BlockHash, merkleRoot: Hash256, time: UInt32,
+                               bits: CompactTarget, nonce: UInt32, to writer: inout ByteWriter) {
+        writer.write(version)
+        writer.write(previousBlockHash.hash)
+        writer.write(merkleRoot)
+        writer.write(time)
+        writer.write(bits.bits)
+        writer.write(nonce)
+    }
+
+    /// The work this header's target represents (2^256 / (target + 1)).
+    public var work: UInt256 { bits.work }
+
+    public static func == (lhs: BlockHeader, rhs: BlockHeader) -> Bool { lhs.hash == rhs.hash }
+    public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    public var description: String { hash.description }
+}
