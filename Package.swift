@@ -22,6 +22,15 @@ let package = Package(
         .target(name: "BitcoinCrypto", dependencies: ["COpenSSL", "CSecp256k1"]),
         .target(name: "Consensus", dependencies: ["BitcoinCrypto"]),
 
+        // Benchmarks (release builds: `scripts/bench`). The C baseline calls libsecp256k1
+        // directly so the Swift wrappers' overhead can be measured; nothing else uses it.
+        .target(
+            name: "CBenchBaseline", path: "Benchmarks/CBenchBaseline",
+            linkerSettings: [.linkedLibrary("secp256k1")]),
+        .executableTarget(
+            name: "regsim-bench", dependencies: ["BitcoinCrypto", "Consensus", "CBenchBaseline"],
+            path: "Benchmarks/regsim-bench"),
+
         // Fixture loading and helpers shared by the test targets.
         .target(name: "TestSupport", dependencies: ["BitcoinCrypto"], path: "Tests/TestSupport"),
         .testTarget(name: "BitcoinCryptoTests", dependencies: ["BitcoinCrypto", "TestSupport"]),

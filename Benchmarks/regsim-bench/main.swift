@@ -1,0 +1,17 @@
+import Foundation
+
+// regsim-bench: the benchmarks behind BENCHMARKS.md. Build in release mode:
+//   swift run -c release regsim-bench [crypto|all]
+let arguments = CommandLine.arguments.dropFirst()
+let suite = arguments.first ?? "all"
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tests/Fixtures")
+
+print("regsim-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB")
+switch suite {
+case "crypto", "all":
+    CryptoBenchmarks.run(fixtures: fixtures)
+default:
+    print("unknown suite \(suite); use crypto or all")
+    exit(2)
+}
