@@ -95,3 +95,9 @@ public func hash256(_ left: Hash256, _ right: Hash256) -> Hash256 {
                 right.w0.littleEndian, right.w1.littleEndian, right.w2.littleEndian, right.w3.littleEndian)
     return withUnsafeBytes(of: &pair) { hash256($0) }
 }
+
+extension Hash256 {
+    /// SHA-256 of these 32 bytes (turns a single SHA-256 into Bitcoin's HASH256).
+    @inlinable
+    public var sha256: Hash256 { withUnsafeBytes { SHA256.hash($0) } }
+}

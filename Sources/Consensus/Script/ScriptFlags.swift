@@ -26,3 +26,42 @@ public struct ScriptFlags: OptionSet, Hashable, Sendable {
     public static let discourageOpSuccess = ScriptFlags(rawValue: 1 << 19)
     public static let discourageUpgradablePubkeyType = ScriptFlags(rawValue: 1 << 20)
 }
+
+extension ScriptFlags {
+    /// Every flag Regsim knows.
+    public static let all: ScriptFlags = ScriptFlags(names.map(\.flag))
+
+    /// The names Bitcoin Core's test vectors and RPCs use for each flag.
+    public static let names: [(name: String, flag: ScriptFlags)] = [
+        ("P2SH", .p2sh), ("STRICTENC", .strictEncoding), ("DERSIG", .derSig), ("LOW_S", .lowS),
+        ("NULLDUMMY", .nullDummy), ("SIGPUSHONLY", .sigPushOnly), ("MINIMALDATA", .minimalData),
+        ("DISCOURAGE_UPGRADABLE_NOPS", .discourageUpgradableNops), ("CLEANSTACK", .cleanStack),
+        ("CHECKLOCKTIMEVERIFY", .checkLockTimeVerify), ("CHECKSEQUENCEVERIFY", .checkSequenceVerify),
+        ("WITNESS", .witness), ("DISCOURAGE_UPGRADABLE_WITNESS_PROGRAM", .discourageUpgradableWitnessProgram),
+        ("MINIMALIF", .minimalIf), ("NULLFAIL", .nullFail), ("WITNESS_PUBKEYTYPE", .witnessPubkeyType),
+        ("CONST_SCRIPTCODE", .constScriptCode), ("TAPROOT", .taproot),
+        ("DISCOURAGE_UPGRADABLE_TAPROOT_VERSION", .discourageUpgradableTaprootVersion),
+        ("DISCOURAGE_OP_SUCCESS", .discourageOpSuccess),
+        ("DISCOURAGE_UPGRADABLE_PUBKEYTYPE", .discourageUpgradablePubkeyType),
+    ]
+
+    /// Parses Core's comma-separated flag names (`"P2SH,WITNESS"`; `""` and `"NONE"` are
+    /// no flags). `nil` when a name is unknown.
+    public init?(coreNames text: String) {
+        var flags: ScriptFlags = []
+        for name in text.split(separator: ",").map({ String($0.filter { !$0.isWhitespace }) }) where name != "NONE" && !name.isEmpty {
+            guard let flag = ScriptFlags.names.first(where: { $0.name == name })?.flag else { return nil }
+            flags.insert(flag)
+        }
+        self = flags
+    }
+
+    /// The flags Bitcoin Core's mempool applies on top of the consensus ones
+    /// (`STANDARD_SCRIPT_VERIFY_FLAGS`, without the consensus part).
+    public static let standardPolicy: ScriptFlags = [
+        .strictEncoding, .minimalData, .nullDummy, .discourageUpgradableNops, .cleanStack, .minimalIf, .nullFail,
+        .checkLockTimeVerify, .checkSequenceVerify, .lowS, .discourageUpgradableWitnessProgram, .witnessPubkeyType,
+        .constScriptCode, .discourageUpgradableTaprootVersion, .discourageOpSuccess, .discourageUpgradablePubkeyType,
+        .derSig, .p2sh, .witness, .taproot,
+    ]
+}
