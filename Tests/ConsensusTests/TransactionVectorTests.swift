@@ -56,7 +56,7 @@ enum TransactionTestHarness {
                                       scriptPubKey: try Script(assembly: prevout.scriptPubKey))
         }
         let transaction = try Transaction(bytes: try #require(Hex.decode(vector.transactionHex)))
-        let spent = try transaction.inputs.map { input in try #require(outputs[input.prevout], "prevout \(input.prevout) missing") }
+        let spent = try transaction.inputs.map { input in try unwrap(outputs[input.prevout], "prevout \(input.prevout)") }
         return Prepared(transaction: transaction, spentOutputs: spent)
     }
 

@@ -36,3 +36,15 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 }
+
+/// A missing value in a test fixture or setup step.
+public struct MissingValue: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Unwraps `value` or throws, for use inside closures and expressions where `#require`
+/// cannot be nested.
+public func unwrap<T>(_ value: T?, _ what: @autoclosure () -> String = "value") throws -> T {
+    guard let value else { throw MissingValue(description: "missing \(what())") }
+    return value
+}

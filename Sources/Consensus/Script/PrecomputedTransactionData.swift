@@ -15,13 +15,15 @@ public final class PrecomputedTransactionData: Sendable {
     let bip341: (prevouts: Hash256, amounts: Hash256, scripts: Hash256, sequences: Hash256, outputs: Hash256)?
 
     /// Precomputes what the transaction's inputs need. `spentOutputs` is required for taproot
-    /// spends (BIP 341 commits to every spent amount and script).
-    public init(transaction: Transaction, spentOutputs: [TxOut] = []) {
+    /// spends (BIP 341 commits to every spent amount and script). Without `force`, only the
+    /// hashes that the inputs' witnesses call for are computed; signers, whose inputs have no
+    /// witness yet, pass `force: true` to get them all.
+    public init(transaction: Transaction, spentOutputs: [TxOut] = [], force: Bool = false) {
         self.transaction = transaction
         let known = spentOutputs.count == transaction.inputs.count
         self.spentOutputs = known ? spentOutputs : []
-        var usesBIP143 = false
-        var usesBIP341 = false
+        var usesBIP143 = force
+        var usesBIP341 = force
         for (index, input) in transaction.inputs.enumerated() where !input.witness.isEmpty {
             let script = known ? spentOutputs[index].scriptPubKey.bytes : []
             if script.count == 34 && script[0] == Opcode.op1.rawValue {
