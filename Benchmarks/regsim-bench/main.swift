@@ -9,9 +9,16 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 print("regsim-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB")
 switch suite {
-case "crypto", "all":
+case "crypto":
     CryptoBenchmarks.run(fixtures: fixtures)
+case "script":
+    ScriptBenchmarks.run()
+case "breakdown":
+    Breakdown.run()
+case "all":
+    CryptoBenchmarks.run(fixtures: fixtures)
+    ScriptBenchmarks.run()
 default:
-    print("unknown suite \(suite); use crypto or all")
+    print("unknown suite \(suite); use crypto, script, breakdown or all")
     exit(2)
 }

@@ -73,7 +73,7 @@ public struct SHA256: Sendable {
 /// Bitcoin's HASH256: SHA-256 applied twice (block hashes, txids, merkle nodes, checksums).
 @inlinable
 public func hash256(_ buffer: UnsafeRawBufferPointer) -> Hash256 {
-    SHA256.hash(buffer).withUnsafeBytes { SHA256.hash($0) }
+    SHA256.hash(buffer).sha256
 }
 
 /// Bitcoin's HASH256 of `bytes`.
@@ -98,6 +98,22 @@ public func hash256(_ left: Hash256, _ right: Hash256) -> Hash256 {
 
 extension Hash256 {
     /// SHA-256 of these 32 bytes (turns a single SHA-256 into Bitcoin's HASH256).
+    ///
+    /// A 32-byte message is exactly one padded block, so this runs one compression on that
+    /// block directly, without OpenSSL's init/final bookkeeping: it is the second half of
+    /// every HASH256 (txids, merkle nodes, block hashes, nonce grinding).
     @inlinable
-    public var sha256: Hash256 { withUnsafeBytes { SHA256.hash($0) } }
+    public var sha256: Hash256 {
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        // The hash, the 0x80 terminator, zeros, and the bit length 256 as a big-endian 64-bit.
+        var block = (w0.littleEndian, w1.littleEndian, w2.littleEndian, w3.littleEndian,
+                     UInt64(0x80), UInt64(0), UInt64(0), UInt64(256).byteSwapped)
+        Swift.withUnsafeBytes(of: &block) { SHA256_Transform(&context, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+        let h = context.h
+        func word(_ a: UInt32, _ b: UInt32) -> UInt64 {
+            UInt64(a.bigEndian) | UInt64(b.bigEndian) << 32
+        }
+        return Hash256(w0: word(h.0, h.1), w1: word(h.2, h.3), w2: word(h.4, h.5), w3: word(h.6, h.7))
+    }
 }

@@ -24,8 +24,7 @@ public struct SHA256Midstate: Sendable {
     public func hash256(tail: UnsafeRawBufferPointer) -> Hash256 {
         var inner = state
         inner.update(tail)
-        let first = inner.finalize()
-        return first.withUnsafeBytes { SHA256.hash($0) }
+        return inner.finalize().sha256
     }
 
     /// HASH256 of an 80-byte header whose first 64 bytes are absorbed and whose last 16 are

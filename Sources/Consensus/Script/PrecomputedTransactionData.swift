@@ -33,9 +33,8 @@ public final class PrecomputedTransactionData: Sendable {
             }
         }
         if usesBIP143 || usesBIP341 {
-            let prevouts = PrecomputedTransactionData.prevoutsSHA256(transaction)
-            let sequences = PrecomputedTransactionData.sequencesSHA256(transaction)
-            let outputs = PrecomputedTransactionData.outputsSHA256(transaction)
+            let digests = transaction.digests
+            let (prevouts, sequences, outputs) = (digests.prevouts, digests.sequences, digests.outputs)
             bip143 = usesBIP143 ? (prevouts.sha256, sequences.sha256, outputs.sha256) : nil
             if usesBIP341 && known {
                 var amounts = ByteWriter(capacity: 8 * spentOutputs.count)
@@ -52,23 +51,5 @@ public final class PrecomputedTransactionData: Sendable {
             bip143 = nil
             bip341 = nil
         }
-    }
-
-    static func prevoutsSHA256(_ tx: Transaction) -> Hash256 {
-        var writer = ByteWriter(capacity: 36 * tx.inputs.count)
-        for input in tx.inputs { input.prevout.encode(to: &writer) }
-        return SHA256.hash(writer.bytes)
-    }
-
-    static func sequencesSHA256(_ tx: Transaction) -> Hash256 {
-        var writer = ByteWriter(capacity: 4 * tx.inputs.count)
-        for input in tx.inputs { writer.write(input.sequence) }
-        return SHA256.hash(writer.bytes)
-    }
-
-    static func outputsSHA256(_ tx: Transaction) -> Hash256 {
-        var writer = ByteWriter()
-        for output in tx.outputs { output.encode(to: &writer) }
-        return SHA256.hash(writer.bytes)
     }
 }

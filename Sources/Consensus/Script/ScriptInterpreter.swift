@@ -53,8 +53,6 @@ public struct ScriptInterpreter<Checker: SignatureChecker> {
         }
     }
 
-    static var scriptFalse: [UInt8] { [] }
-    static var scriptTrue: [UInt8] { [1] }
 
     func run(stack: inout [[UInt8]], script: [UInt8], execution: inout ScriptExecutionData) throws(ScriptError) {
         let legacyLimits = sigVersion == .base || sigVersion == .witnessV0
@@ -132,8 +130,9 @@ public struct ScriptInterpreter<Checker: SignatureChecker> {
             if stack.count < count { throw .invalidStackOperation }
         }
         func top(_ depth: Int) -> [UInt8] { stack[stack.count - depth] }
-        func pop(_ count: Int = 1) { stack.removeLast(count) }
-        func push(_ value: Bool) { stack.append(value ? Self.scriptTrue : Self.scriptFalse) }
+        // removeLast(n) goes through a generic replaceSubrange; single pops are cheaper.
+        func pop(_ count: Int = 1) { for _ in 0..<count { stack.removeLast() } }
+        func push(_ value: Bool) { stack.append(value ? ScriptConstants.true : ScriptConstants.false) }
 
         switch opcode {
         // Push value
@@ -410,7 +409,7 @@ public struct ScriptInterpreter<Checker: SignatureChecker> {
         if sigVersion == .tapscript {
             return try checkTapscriptSignature(signature, publicKey: publicKey, execution: &execution)
         }
-        var scriptCode = Array(script[codeHashStart...])
+        var scriptCode = codeHashStart == 0 ? script : Array(script[codeHashStart...])
         if sigVersion == .base {
             // Legacy scripts cannot sign themselves: the signature is removed from the code.
             let found = ScriptInterpreter.findAndDelete(&scriptCode, Script.push(signature))
@@ -466,7 +465,7 @@ public struct ScriptInterpreter<Checker: SignatureChecker> {
         i += signaturesCount
         if stack.count < i { throw .invalidStackOperation }
 
-        var scriptCode = Array(script[codeHashStart...])
+        var scriptCode = codeHashStart == 0 ? script : Array(script[codeHashStart...])
         if sigVersion == .base {
             for k in 0..<signaturesCount {
                 let found = ScriptInterpreter.findAndDelete(&scriptCode, Script.push(stack[stack.count - signatureIndex - k]))
@@ -528,4 +527,10 @@ public struct ScriptInterpreter<Checker: SignatureChecker> {
         }
         return found
     }
+}
+
+/// Stack values shared by every execution, so pushing a boolean copies a reference.
+enum ScriptConstants {
+    static let `true`: [UInt8] = [1]
+    static let `false`: [UInt8] = []
 }

@@ -37,7 +37,7 @@ public enum ScriptVerification {
             guard scriptSig.isEmpty else { throw .witnessMalleated }
             try verifyWitnessProgram(witness: witness, version: program.version, program: program.program,
                                      flags: flags, checker: checker, isP2SH: false)
-            stack = [[1]]  // the stack is not clean for witness programs; skip CLEANSTACK
+            stack = [ScriptConstants.true]  // the stack is not clean for witness programs; skip CLEANSTACK
         }
 
         if flags.contains(.p2sh) && scriptPubKey.isPayToScriptHash {
@@ -55,7 +55,7 @@ public enum ScriptVerification {
                 guard scriptSig.bytes == Script.push(redeemScript) else { throw .witnessMalleatedP2SH }
                 try verifyWitnessProgram(witness: witness, version: program.version, program: program.program,
                                          flags: flags, checker: checker, isP2SH: true)
-                stack = [[1]]
+                stack = [ScriptConstants.true]
             }
         }
 
@@ -78,8 +78,11 @@ public enum ScriptVerification {
             } else if program.count == 20 {
                 // P2WPKH: exactly a signature and a key, checked as P2PKH.
                 guard stack.count == 2 else { throw .witnessProgramMismatch }
-                let script = [Opcode.dup.rawValue, Opcode.hash160.rawValue, 20] + program
-                    + [Opcode.equalVerify.rawValue, Opcode.checkSig.rawValue]
+                var script = [UInt8]()
+                script.reserveCapacity(25)
+                script += [Opcode.dup.rawValue, Opcode.hash160.rawValue, 20]
+                script += program
+                script += [Opcode.equalVerify.rawValue, Opcode.checkSig.rawValue]
                 try executeWitnessScript(stack: stack, script: script, flags: flags, sigVersion: .witnessV0,
                                          checker: checker, execution: &execution)
             } else {
@@ -131,6 +134,7 @@ public enum ScriptVerification {
     static func executeWitnessScript<Checker: SignatureChecker>(stack: [[UInt8]], script: [UInt8], flags: ScriptFlags, sigVersion: SigVersion,
                                                                 checker: Checker, execution: inout ScriptExecutionData) throws(ScriptError) {
         var stack = stack
+        stack.reserveCapacity(stack.count + 4)
         if sigVersion == .tapscript {
             // OP_SUCCESSx overrides everything, even stack element size limits.
             var position = 0

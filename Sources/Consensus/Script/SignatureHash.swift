@@ -85,29 +85,33 @@ public enum SignatureHash {
         var hashSequence = Hash256.zero
         var hashOutputs = Hash256.zero
         if !anyoneCanPay {
-            hashPrevouts = cached?.prevouts ?? PrecomputedTransactionData.prevoutsSHA256(tx).sha256
+            hashPrevouts = cached?.prevouts ?? tx.digests.prevouts.sha256
         }
         if !anyoneCanPay && !single && !none {
-            hashSequence = cached?.sequences ?? PrecomputedTransactionData.sequencesSHA256(tx).sha256
+            hashSequence = cached?.sequences ?? tx.digests.sequences.sha256
         }
         if !single && !none {
-            hashOutputs = cached?.outputs ?? PrecomputedTransactionData.outputsSHA256(tx).sha256
+            hashOutputs = cached?.outputs ?? tx.digests.outputs.sha256
         } else if single && inputIndex < tx.outputs.count {
-            hashOutputs = hash256(tx.outputs[inputIndex].serialized)
+            var hasher = SHA256()
+            hasher.update(tx.outputs[inputIndex])
+            hashOutputs = hasher.finalize().sha256
         }
+        // Streamed straight into SHA-256: the preimage is never assembled in memory.
         let input = tx.inputs[inputIndex]
-        var writer = ByteWriter(capacity: 160 + scriptCode.count)
-        writer.write(tx.version)
-        writer.write(hashPrevouts)
-        writer.write(hashSequence)
-        input.prevout.encode(to: &writer)
-        writer.writeVarBytes(scriptCode)
-        writer.write(amount.satoshis)
-        writer.write(input.sequence)
-        writer.write(hashOutputs)
-        writer.write(tx.lockTime)
-        writer.write(hashType)
-        return hash256(writer.bytes)
+        var hasher = SHA256()
+        hasher.updateLittleEndian(tx.version)
+        hasher.update(hashPrevouts)
+        hasher.update(hashSequence)
+        hasher.update(input.prevout)
+        hasher.updateCompactSize(scriptCode.count)
+        hasher.update(scriptCode)
+        hasher.updateLittleEndian(amount.satoshis)
+        hasher.updateLittleEndian(input.sequence)
+        hasher.update(hashOutputs)
+        hasher.updateLittleEndian(tx.lockTime)
+        hasher.updateLittleEndian(hashType)
+        return hasher.finalize().sha256
     }
 
     /// The BIP 341 signature hash for taproot key-path spends (`sigVersion` `.taproot`) and

@@ -1,4 +1,5 @@
 import BitcoinCrypto
+import Synchronization
 
 /// An immutable Bitcoin transaction (Core's `CTransaction`).
 ///
@@ -17,6 +18,8 @@ public struct Transaction: Hashable, Sendable, BitcoinCodable, CustomStringConve
         let wtxid: Wtxid
         let baseSize: Int
         let totalSize: Int
+        /// Signature-hash digests, computed on first use and shared by every copy.
+        let digests = Mutex<TransactionDigests?>(nil)
 
         init(version: Int32, inputs: [TxIn], outputs: [TxOut], lockTime: UInt32,
              txid: Txid, wtxid: Wtxid, baseSize: Int, totalSize: Int) {
@@ -88,6 +91,16 @@ public struct Transaction: Hashable, Sendable, BitcoinCodable, CustomStringConve
     }
 
     public var description: String { txid.description }
+
+    /// The digests of the transaction's prevouts, sequences and outputs that BIP 143 and
+    /// BIP 341 signature hashes share. Computed once per transaction per process, on first
+    /// use, however many nodes verify it.
+    public var digests: TransactionDigests {
+        if let cached = storage.digests.withLock({ $0 }) { return cached }
+        let computed = TransactionDigests(self)
+        storage.digests.withLock { $0 = computed }
+        return computed
+    }
 
     public static func == (lhs: Transaction, rhs: Transaction) -> Bool {
         lhs.storage === rhs.storage || (lhs.wtxid == rhs.wtxid && lhs.txid == rhs.txid)
@@ -197,7 +210,7 @@ public struct Transaction: Hashable, Sendable, BitcoinCodable, CustomStringConve
                 inner.update(UnsafeRawBufferPointer(rebasing: raw[inputsStart..<outputsEnd]))
                 inner.update(UnsafeRawBufferPointer(rebasing: raw[end - 4..<end]))
             }
-            txid = Txid(inner.finalize().withUnsafeBytes { SHA256.hash($0) })
+            txid = Txid(inner.finalize().sha256)
         } else {
             baseSize = totalSize
             txid = Txid(wtxidHash)
