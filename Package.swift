@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "BitcoinCrypto", targets: ["BitcoinCrypto"]),
         .library(name: "Consensus", targets: ["Consensus"]),
+        .library(name: "Node", targets: ["Node"]),
     ],
     targets: [
         // System libraries: module maps only, no Swift code.
@@ -21,6 +22,7 @@ let package = Package(
 
         .target(name: "BitcoinCrypto", dependencies: ["COpenSSL", "CSecp256k1"]),
         .target(name: "Consensus", dependencies: ["BitcoinCrypto"]),
+        .target(name: "Node", dependencies: ["BitcoinCrypto", "Consensus", "CLevelDB"]),
 
         // Benchmarks (release builds: `scripts/bench`). The C baseline calls libsecp256k1
         // directly so the Swift wrappers' overhead can be measured; nothing else uses it.
@@ -35,5 +37,6 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["BitcoinCrypto"], path: "Tests/TestSupport"),
         .testTarget(name: "BitcoinCryptoTests", dependencies: ["BitcoinCrypto", "TestSupport"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "TestSupport"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "TestSupport"]),
     ]
 )

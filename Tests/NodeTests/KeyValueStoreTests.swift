@@ -1,0 +1,175 @@
+import Foundation
+import Node
+import TestSupport
+import Testing
+
+/// The behaviour every KeyValueStore must have, run against each implementation.
+@Suite struct KeyValueStoreTests {
+    enum Kind: String, CaseIterable, Sendable { case leveldb, memory }
+
+    /// Keeps the temporary directory alive as long as the store.
+    struct Opened {
+        let store: any KeyValueStore
+        let directory: TemporaryDirectory
+    }
+
+    static func open(_ kind: Kind) throws -> Opened {
+        let directory = TemporaryDirectory("kv")
+        switch kind {
+        case .leveldb: return Opened(store: try LevelDBStore(path: directory.path("db")), directory: directory)
+        case .memory: return Opened(store: MemoryStore(label: directory.path("db")), directory: directory)
+        }
+    }
+
+    @Test(arguments: Kind.allCases)
+    func putGetDelete(kind: Kind) throws {
+        let store = try Self.open(kind).store
+        #expect(try store.get([1]) == nil)
+        try store.put([1], [10])
+        try store.put([1], [11])
+        #expect(try store.get([1]) == [11])
+        try store.put([], [0])  // the empty key is a key like any other
+        #expect(try store.get([]) == [0])
+        try store.delete([1])
+        try store.delete([9])  // deleting what is absent is fine
+        #expect(try store.get([1]) == nil)
+        try store.put([2], [])  // an empty value is not an absent one
+        #expect(try store.get([2]) == [])
+    }
+
+    @Test(arguments: Kind.allCases)
+    func batchesApplyInOrder(kind: Kind) throws {
+        let store = try Self.open(kind).store
+        try store.put([5], [5])
+        var batch = WriteBatch()
+        batch.put([1], [1])
+        batch.put([2], [2])
+        batch.delete([5])
+        batch.put([1], [3])  // later operations win
+        #expect(batch.count == 4)
+        try store.write(batch)
+        #expect(try store.get([1]) == [3])
+        #expect(try store.get([2]) == [2])
+        #expect(try store.get([5]) == nil)
+        try store.write(WriteBatch())
+    }
+
+    @Test(arguments: Kind.allCases)
+    func scansAreOrderedAndPrefixed(kind: Kind) throws {
+        let store = try Self.open(kind).store
+        let keys: [[UInt8]] = [[0x62, 3], [0x61, 9], [0x62, 1, 0], [0x62], [0x63], [0x62, 2], [0x62, 0xff]]
+        for key in keys { try store.put(key, key) }
+        let scanned = try store.entries(prefix: [0x62]).map(\.key)
+        #expect(scanned == [[0x62], [0x62, 1, 0], [0x62, 2], [0x62, 3], [0x62, 0xff]])
+        #expect(try store.entries(prefix: [0x62]).allSatisfy { $0.key == $0.value })
+        #expect(try store.entries(prefix: []).count == keys.count)
+        #expect(try store.entries(prefix: [0x64]).isEmpty)
+        var seen = 0
+        try store.scan(prefix: [0x62]) { _, _ in
+            seen += 1
+            return seen < 2
+        }
+        #expect(seen == 2)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func snapshotsAreIsolated(kind: Kind) throws {
+        let store = try Self.open(kind).store
+        try store.put([1], [1])
+        let snapshot = try store.snapshot()
+        try store.put([1], [2])
+        try store.put([2], [2])
+        #expect(try snapshot.get([1]) == [1])
+        #expect(try snapshot.get([2]) == nil)
+        #expect(try snapshot.entries(prefix: []).count == 1)
+        #expect(try store.get([1]) == [2])
+    }
+
+    @Test(arguments: Kind.allCases)
+    func closedStoresRefuseWork(kind: Kind) throws {
+        let opened = try Self.open(kind)
+        let store = opened.store
+        try store.put([1], [1])
+        let snapshot = try store.snapshot()
+        store.close()
+        store.close()
+        #expect(throws: StorageError.closed(path: store.path)) { try store.get([1]) }
+        #expect(throws: StorageError.closed(path: store.path)) { try store.put([1], [1]) }
+        #expect(throws: StorageError.self) { try store.write(WriteBatch()) }
+        if kind == .leveldb {
+            #expect(throws: StorageError.closed(path: store.path)) { try snapshot.get([1]) }
+        }
+    }
+
+    // MARK: LevelDB specifics
+
+    @Test func leveldbPersistsAcrossReopen() throws {
+        let directory = TemporaryDirectory("kv")
+        let path = directory.path("db")
+        do {
+            let store = try LevelDBStore(path: path)
+            for index in 0..<1000 { try store.put([UInt8(index >> 8), UInt8(index & 0xff)], [UInt8(index % 256)]) }
+            store.close()
+        }
+        let reopened = try LevelDBStore(path: path)
+        #expect(try reopened.entries(prefix: []).count == 1000)
+        #expect(try reopened.get([3, 0xe7]) == [0xe7])
+    }
+
+    @Test func leveldbRefusesASecondOpenAndMissingDatabases() throws {
+        let directory = TemporaryDirectory("kv")
+        let path = directory.path("db")
+        let first = try LevelDBStore(path: path)
+        #expect(throws: StorageError.self) { try LevelDBStore(path: path) }
+        first.close()
+        var options = LevelDBStore.Options()
+        options.createIfMissing = false
+        do {
+            _ = try LevelDBStore(path: directory.path("absent"), options: options)
+            Issue.record("opening a missing database must fail")
+        } catch {
+            #expect(error.path == directory.path("absent"))
+            guard case .openFailed = error else { Issue.record("expected openFailed, got \(error)"); return }
+        }
+    }
+
+    @Test func leveldbReportsCorruptFilesWithThePath() throws {
+        let directory = TemporaryDirectory("kv")
+        let path = directory.path("db")
+        do {
+            let store = try LevelDBStore(path: path)
+            for index in 0..<200 { try store.put(Array("key\(index)".utf8), [UInt8](repeating: UInt8(index % 256), count: 100)) }
+            store.close()
+        }
+        // Overwrite the manifest with garbage: opening must fail, naming the database.
+        let files = try FileManager.default.contentsOfDirectory(atPath: path)
+        let manifest = try #require(files.first { $0.hasPrefix("MANIFEST") })
+        try Data(repeating: 0xab, count: 64).write(to: URL(fileURLWithPath: path).appendingPathComponent(manifest))
+        do {
+            _ = try LevelDBStore(path: path)
+            Issue.record("a garbage manifest must not open")
+        } catch {
+            #expect(error.path == path)
+            #expect(error.description.contains(path))
+        }
+        // A missing CURRENT file is a missing database.
+        try FileManager.default.removeItem(atPath: path + "/CURRENT")
+        var options = LevelDBStore.Options()
+        options.createIfMissing = false
+        #expect(throws: StorageError.self) { try LevelDBStore(path: path, options: options) }
+    }
+
+    @Test func leveldbLeaksNoHandles() throws {
+        let directory = TemporaryDirectory("kv")
+        let path = directory.path("db")
+        let before = openFileDescriptorCount()
+        for round in 0..<50 {
+            let store = try LevelDBStore(path: path)
+            try store.put([UInt8(round)], [1])
+            let snapshot = try store.snapshot()
+            _ = try snapshot.get([0])
+            if round % 2 == 0 { store.close() }  // the other half close on deallocation
+        }
+        #expect(openFileDescriptorCount() <= before + 2)
+    }
+}
