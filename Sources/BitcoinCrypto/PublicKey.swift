@@ -24,6 +24,18 @@ public struct PublicKey: Sendable, Hashable {
         bytes = Array(out[0..<length])
     }
 
+    /// The 65-byte uncompressed serialisation of this key.
+    public var uncompressed: [UInt8] { reserialized(compressed: false) }
+
+    /// The 33-byte compressed serialisation of this key.
+    public var compressed: [UInt8] { reserialized(compressed: true) }
+
+    private func reserialized(compressed: Bool) -> [UInt8] {
+        var point = secp256k1_pubkey()
+        _ = secp256k1_ec_pubkey_parse(Secp256k1Context.shared.raw, &point, bytes, bytes.count)
+        return PublicKey(point: point, compressed: compressed).bytes
+    }
+
     /// True for a 33-byte key.
     public var isCompressed: Bool { bytes.count == 33 }
 

@@ -1,4 +1,5 @@
 import BitcoinCrypto
+import Synchronization
 
 /// An immutable block (Core's `CBlock`): a header and its transactions.
 ///
@@ -14,6 +15,8 @@ public struct Block: Hashable, Sendable, BitcoinCodable, CustomStringConvertible
         let strippedSize: Int
         let computedMerkleRoot: Hash256
         let merkleMutated: Bool
+        /// The context-free check's outcome, by proof-of-work limit (``BlockCheck/check(_:params:)``).
+        let contextFreeCheck = Mutex<(powLimit: UInt256, error: ValidationError?)?>(nil)
 
         init(header: BlockHeader, transactions: [Transaction], serialized: [UInt8]) {
             self.header = header
@@ -64,6 +67,19 @@ public struct Block: Hashable, Sendable, BitcoinCodable, CustomStringConvertible
 
     public func encode(to writer: inout ByteWriter) {
         writer.write(storage.serialized)
+    }
+
+    /// The remembered context-free check for this proof-of-work limit: `nil` when not yet
+    /// checked, `.some(nil)` when it passed.
+    func cachedContextFreeCheck(powLimit: UInt256) -> ValidationError?? {
+        storage.contextFreeCheck.withLock { cached in
+            guard let cached, cached.powLimit == powLimit else { return nil }
+            return .some(cached.error)
+        }
+    }
+
+    func rememberContextFreeCheck(_ error: ValidationError?, powLimit: UInt256) {
+        storage.contextFreeCheck.withLock { $0 = (powLimit, error) }
     }
 
     /// The smallest a transaction can be encoded (version, two counts, lock time).

@@ -24,6 +24,12 @@ public struct ChainParams: Sendable {
     public var subsidyHalvingInterval: Int
     /// Height from which BIP 34 (height in coinbase, version ≥ 2) applies.
     public var bip34Height: Int
+    /// The hash of the block at ``bip34Height`` on the chain where BIP 34 is known to make
+    /// BIP 30's duplicate-coinbase check redundant; `nil` enforces BIP 30 everywhere.
+    public var bip34Hash: BlockHash?
+    /// Regtest and testnet's rule: a block more than two target spacings after its parent
+    /// may use the minimum difficulty.
+    public var allowMinDifficultyBlocks: Bool
     /// Height from which BIP 66 (strict DER, version ≥ 3) applies.
     public var bip66Height: Int
     /// Height from which BIP 65 (CHECKLOCKTIMEVERIFY, version ≥ 4) applies.
@@ -67,6 +73,11 @@ public struct ChainParams: Sendable {
         return Amount(unchecked: (50 * Amount.coin) >> halvings)
     }
 
+    /// The maximum sigop cost of a block (Core's `MAX_BLOCK_SIGOPS_COST`).
+    public static let maxBlockSigOpsCost = 80_000
+    /// How far ahead of the node's clock a block's time may be (Core's `MAX_FUTURE_BLOCK_TIME`).
+    public static let maxFutureBlockTime: Int64 = 2 * 60 * 60
+
     /// The script verification flags for a block at `height` (Core's `GetBlockScriptFlags`):
     /// P2SH, WITNESS and TAPROOT always (except the listed exception blocks), DERSIG, CLTV,
     /// CSV and NULLDUMMY from their activation heights.
@@ -89,7 +100,7 @@ public struct ChainParams: Sendable {
             powLimit: UInt256(hex: "7fffff0000000000000000000000000000000000000000000000000000000000")!,
             noRetargeting: true, targetSpacing: 600, targetTimespan: 14 * 24 * 60 * 60,
             subsidyHalvingInterval: 150,
-            bip34Height: 1, bip66Height: 1, bip65Height: 1, csvHeight: 1, segwitHeight: 0, taprootHeight: 0,
+            bip34Height: 1, bip34Hash: nil, allowMinDifficultyBlocks: true, bip66Height: 1, bip65Height: 1, csvHeight: 1, segwitHeight: 0, taprootHeight: 0,
             coinbaseMaturity: 100, bech32HRP: "bcrt",
             pubkeyAddressPrefix: 111, scriptAddressPrefix: 196, secretKeyPrefix: 239,
             messageStart: [0xfa, 0xbf, 0xb5, 0xda], bip30Exceptions: [:], scriptFlagExceptions: [:])
@@ -103,7 +114,9 @@ public struct ChainParams: Sendable {
             powLimit: UInt256(hex: "00000000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff")!,
             noRetargeting: false, targetSpacing: 600, targetTimespan: 14 * 24 * 60 * 60,
             subsidyHalvingInterval: 210_000,
-            bip34Height: 227_931, bip66Height: 363_725, bip65Height: 388_381, csvHeight: 419_328,
+            bip34Height: 227_931,
+            bip34Hash: BlockHash("000000000000024b89b42a942fe0d9fea3bb44ab7bd1b19115dd6a759c0808b8")!,
+            allowMinDifficultyBlocks: false, bip66Height: 363_725, bip65Height: 388_381, csvHeight: 419_328,
             segwitHeight: 481_824, taprootHeight: 709_632,
             coinbaseMaturity: 100, bech32HRP: "bc",
             pubkeyAddressPrefix: 0, scriptAddressPrefix: 5, secretKeyPrefix: 128,
@@ -127,6 +140,7 @@ public struct ChainParams: Sendable {
         var params = ChainParams.regtest
         params.name = name
         params.noRetargeting = false
+        params.allowMinDifficultyBlocks = false
         params.targetSpacing = max(1, targetSpacing)
         params.targetTimespan = params.targetSpacing * Int64(max(1, retargetInterval))
         return params

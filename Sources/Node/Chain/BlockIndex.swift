@@ -1,0 +1,126 @@
+import BitcoinCrypto
+import Consensus
+
+/// One block in a node's block tree (Core's `CBlockIndex`): its header, height, cumulative
+/// work and status. The chain state's index owns every entry; `parent` and `skip` point at
+/// ancestors without retaining them, so releasing a long chain does not recurse.
+final class BlockIndex {
+    let header: BlockHeader
+    let height: Int
+    /// Total work of the chain ending here.
+    let chainWork: UInt256
+    unowned(unsafe) let parent: BlockIndex?
+    /// A far ancestor for O(log n) ancestor lookups (Core's `pskip`).
+    unowned(unsafe) let skip: BlockIndex?
+    var status: BlockStatus
+    /// The order in which block data arrived, for first-seen tie-breaks (0: no data yet).
+    var sequenceId: Int64 = 0
+    var transactionCount = 0
+    /// True when this block and every ancestor have data stored (Core's `nChainTx != 0`).
+    var chainDataComplete = false
+
+    var hash: BlockHash { header.hash }
+
+    init(header: BlockHeader, parent: BlockIndex?, status: BlockStatus) {
+        self.header = header
+        self.parent = parent
+        height = (parent?.height ?? -1) + 1
+        chainWork = (parent?.chainWork ?? .zero) &+ header.work
+        self.status = status
+        skip = parent?.ancestor(at: BlockIndex.skipHeight(height))
+    }
+
+    /// Core's `GetSkipHeight`: a height below `height` chosen so walks take O(log n) steps.
+    static func skipHeight(_ height: Int) -> Int {
+        func invertLowestOne(_ n: Int) -> Int { n & (n - 1) }
+        guard height >= 2 else { return 0 }
+        return height & 1 == 1 ? invertLowestOne(invertLowestOne(height - 1)) + 1 : invertLowestOne(height)
+    }
+
+    /// The ancestor at `height` (self at its own height), or `nil` outside 0...height
+    /// (Core's `GetAncestor`).
+    func ancestor(at target: Int) -> BlockIndex? {
+        guard target >= 0 && target <= height else { return nil }
+        var walk = self
+        var walkHeight = height
+        while walkHeight > target {
+            let skipHeight = BlockIndex.skipHeight(walkHeight)
+            let skipHeightPrevious = BlockIndex.skipHeight(walkHeight - 1)
+            if let skip = walk.skip,
+               skipHeight == target || (skipHeight > target && !(skipHeightPrevious < skipHeight - 2 && skipHeightPrevious >= target)) {
+                walk = skip
+                walkHeight = skipHeight
+            } else {
+                guard let parent = walk.parent else { return nil }
+                walk = parent
+                walkHeight -= 1
+            }
+        }
+        return walk
+    }
+
+    /// The median of the last 11 block times ending here (BIP 113's clock).
+    var medianTimePast: Int64 {
+        var times = [Int64]()
+        times.reserveCapacity(11)
+        var walk: BlockIndex? = self
+        while let entry = walk, times.count < 11 {
+            times.append(Int64(entry.header.time))
+            walk = entry.parent
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+
+    /// The last common ancestor of two entries (Core's `LastCommonAncestor`).
+    static func fork(_ a: BlockIndex, _ b: BlockIndex) -> BlockIndex? {
+        var a: BlockIndex? = a.height > b.height ? a.ancestor(at: b.height) : a
+        var b: BlockIndex? = b.height > a!.height ? b.ancestor(at: a!.height) : b
+        while let x = a, let y = b, x !== y {
+            a = x.parent
+            b = y.parent
+        }
+        return a
+    }
+
+    /// True when this entry is `other` or descends from it.
+    func descends(from other: BlockIndex) -> Bool {
+        ancestor(at: other.height) === other
+    }
+}
+
+/// The active chain: entries by height from genesis to the tip (Core's `CChain`).
+struct ActiveChain {
+    private(set) var entries: [BlockIndex] = []
+
+    var tip: BlockIndex? { entries.last }
+    var height: Int { entries.count - 1 }
+
+    subscript(height: Int) -> BlockIndex? {
+        height >= 0 && height < entries.count ? entries[height] : nil
+    }
+
+    func contains(_ entry: BlockIndex) -> Bool {
+        entry.height < entries.count && entries[entry.height] === entry
+    }
+
+    /// Makes `tip` the tip, keeping the prefix shared with the current chain.
+    mutating func setTip(_ tip: BlockIndex?) {
+        var missing = [BlockIndex]()
+        var walk = tip
+        while let entry = walk, !contains(entry) {
+            missing.append(entry)
+            walk = entry.parent
+        }
+        // `walk` is where the new chain meets the old one; keep the old chain up to it.
+        entries.removeSubrange((walk.map { $0.height + 1 } ?? 0)...)
+        entries.append(contentsOf: missing.reversed())
+    }
+
+    /// The last entry of the active chain that `entry` shares (Core's `FindFork`).
+    func findFork(_ entry: BlockIndex) -> BlockIndex? {
+        var walk: BlockIndex? = entry.height > height ? entry.ancestor(at: height) : entry
+        while let candidate = walk, !contains(candidate) { walk = candidate.parent }
+        return walk
+    }
+}

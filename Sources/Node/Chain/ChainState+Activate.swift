@@ -1,0 +1,216 @@
+import Consensus
+
+/// Why connecting a block stopped: the block is invalid, or the database failed.
+enum ConnectFailure: Error {
+    case invalid(ValidationError)
+    case state(ChainStateError)
+}
+
+extension ChainState {
+    /// Moves the tip to the best valid candidate, disconnecting and connecting blocks as
+    /// needed (Core's `ActivateBestChain`). A block that fails is marked invalid with its
+    /// descendants and the next best candidate is tried, so a failed reorg returns to the
+    /// best valid chain.
+    func activateBestChain() throws(ChainStateError) -> ChainUpdate {
+        var update = ChainUpdate()
+        while let tip = chain.tip, let best = bestCandidate(), best !== tip, isBetter(best, than: tip) {
+            guard let fork = chain.findFork(best) else { break }
+            while let current = chain.tip, current !== fork {
+                try disconnectTip(into: &update)
+            }
+            var path = [BlockIndex]()
+            var walk: BlockIndex? = best
+            while let entry = walk, entry !== fork {
+                path.append(entry)
+                walk = entry.parent
+            }
+            for entry in path.reversed() {
+                if let failure = try connectTip(entry, into: &update) {
+                    try markFailed(entry)
+                    update.invalidated.append((entry.hash, failure))
+                    break
+                }
+            }
+        }
+        pruneCandidates()
+        return update
+    }
+
+    func bestCandidate() -> BlockIndex? {
+        var best: BlockIndex?
+        for candidate in candidates.values where best.map({ isBetter(candidate, than: $0) }) ?? true {
+            best = candidate
+        }
+        return best
+    }
+
+    /// Drops candidates that can no longer beat the tip.
+    func pruneCandidates() {
+        guard let tip = chain.tip else { return }
+        candidates = candidates.filter { $0.value === tip || !isBetter(tip, than: $0.value) }
+    }
+
+    /// Connects `entry` on top of the tip. Returns the rule it broke, or `nil` on success.
+    func connectTip(_ entry: BlockIndex, into update: inout ChainUpdate) throws(ChainStateError) -> ValidationError? {
+        precondition(entry.parent === chain.tip, "connecting a block that does not extend the tip")
+        let block = try loadBlock(entry)
+        var view = CoinsViewOverlay(base: coins)
+        let undo: [[Coin]]
+        do {
+            undo = try connectBlock(block, entry: entry, view: &view)
+        } catch {
+            switch error {
+            case .invalid(let validation): return validation
+            case .state(let state): throw state
+            }
+        }
+        let coinbaseTxid = block.transactions[0].txid
+        coins.apply(view.changes) { $0.txid == coinbaseTxid }
+        entry.status.insert(.fullyValid)
+        var batch = WriteBatch()
+        batch.put(ChainDatabase.key(.undo, entry.hash.hash), ChainDatabase.encode(undo: undo))
+        batch.put(ChainDatabase.key(.index, entry.hash.hash), ChainDatabase.encode(entry))
+        if options.transactionIndex {
+            let hashBytes = entry.hash.hash.bytes
+            for transaction in block.transactions {
+                batch.put(ChainDatabase.key(.transaction, transaction.txid.hash), hashBytes)
+            }
+        }
+        addFlushIfDue(to: &batch, newTip: entry)
+        try write(batch)
+        chain.setTip(entry)
+        update.connected.append(block)
+        return nil
+    }
+
+    /// Counts a tip change and, every ``ChainOptions/flushInterval`` of them, adds the
+    /// coins and the coins' best block to `batch`.
+    func addFlushIfDue(to batch: inout WriteBatch, newTip: BlockIndex) {
+        blocksSinceFlush += 1
+        guard blocksSinceFlush >= options.flushInterval else { return }
+        coins.flush(into: &batch)
+        batch.put(ChainDatabase.key(.coinsTip), newTip.hash.hash.bytes)
+        blocksSinceFlush = 0
+    }
+
+    /// Core's `ConnectBlock` on a scratch view: BIP 30, inputs, maturity, amounts, BIP 68,
+    /// sigop cost, scripts with the flags of the block's height, and the coinbase's value.
+    /// Returns the undo record.
+    func connectBlock(_ block: Block, entry: BlockIndex, view: inout CoinsViewOverlay) throws(ConnectFailure) -> [[Coin]] {
+        func invalid(_ reason: String, _ detail: String = "") -> ConnectFailure { .invalid(.consensus(reason, detail)) }
+        func coin(_ outpoint: OutPoint) throws(ConnectFailure) -> Coin? {
+            do { return try view.coin(outpoint) } catch { throw .state(error) }
+        }
+        do { try BlockCheck.check(block, params: params) } catch { throw .invalid(error) }
+        guard let parent = entry.parent else { return [] }
+        if enforcesBIP30(entry) {
+            for transaction in block.transactions {
+                for index in transaction.outputs.indices where try coin(OutPoint(txid: transaction.txid, index: UInt32(index))) != nil {
+                    throw invalid("bad-txns-BIP30", "tried to overwrite transaction \(transaction.txid)")
+                }
+            }
+        }
+        let flags = params.scriptFlags(height: entry.height, hash: entry.hash)
+        let enforceBIP68 = entry.height >= params.csvHeight
+        let previousMedianTimePast = parent.medianTimePast
+        var fees = Amount.zero
+        var sigOpCost = 0
+        var undo = [[Coin]]()
+        undo.reserveCapacity(block.transactions.count - 1)
+        for transaction in block.transactions {
+            var spent = [Coin]()
+            if !transaction.isCoinbase {
+                spent.reserveCapacity(transaction.inputs.count)
+                for input in transaction.inputs {
+                    let found: Coin?
+                    do { found = try view.spend(input.prevout) } catch { throw .state(error) }
+                    guard let found else {
+                        throw invalid("bad-txns-inputs-missingorspent", "tx \(transaction.txid) input \(input.prevout)")
+                    }
+                    spent.append(found)
+                }
+                let fee: Amount
+                do {
+                    fee = try InputCheck.check(transaction, spent: spent, spendHeight: entry.height, params: params)
+                } catch {
+                    // In a block, every transaction failure is a consensus failure of the block.
+                    throw invalid(error.reason, "tx \(transaction.txid): \(error.detail)")
+                }
+                guard let total = fees.adding(fee) else { throw invalid("bad-txns-accumulated-fee-outofrange") }
+                fees = total
+                let locks = LockTime.sequenceLocks(transaction, enforce: enforceBIP68, previousHeights: spent.map(\.height)) {
+                    entry.ancestor(at: $0)?.medianTimePast ?? 0
+                }
+                if !LockTime.sequenceLocksSatisfied(locks, height: entry.height, previousMedianTimePast: previousMedianTimePast) {
+                    throw invalid("bad-txns-nonfinal", "contains a non-BIP68-final transaction")
+                }
+            }
+            sigOpCost += InputCheck.sigOpCost(transaction, spent: spent, flags: flags)
+            if sigOpCost > ChainParams.maxBlockSigOpsCost { throw invalid("bad-blk-sigops", "too many sigops") }
+            if !transaction.isCoinbase {
+                do {
+                    try verifier.verify(transaction, spentOutputs: spent.map(\.output), flags: flags)
+                } catch {
+                    throw invalid("mandatory-script-verify-flag-failed (\(error.error))", "tx \(transaction.txid) input \(error.inputIndex)")
+                }
+                undo.append(spent)
+            }
+            for (index, output) in transaction.outputs.enumerated() where !output.scriptPubKey.isUnspendable {
+                view.add(Coin(output: output, height: entry.height, isCoinbase: transaction.isCoinbase),
+                         at: OutPoint(txid: transaction.txid, index: UInt32(index)))
+            }
+        }
+        let reward = fees.adding(params.blockSubsidy(height: entry.height)) ?? Amount.maxMoney
+        guard let paid = block.transactions[0].totalOutputValue, paid <= reward else {
+            throw invalid("bad-cb-amount", "coinbase pays too much (limit \(reward.btcString))")
+        }
+        return undo
+    }
+
+    /// BIP 30 applies except at its two historical exceptions and on the chain where BIP 34
+    /// made it redundant (Core's logic in `ConnectBlock`).
+    func enforcesBIP30(_ entry: BlockIndex) -> Bool {
+        if let exception = params.bip30Exceptions[entry.height], exception == entry.hash { return false }
+        guard let bip34Hash = params.bip34Hash, let ancestor = entry.parent?.ancestor(at: params.bip34Height) else {
+            return true
+        }
+        return ancestor.hash != bip34Hash || entry.height >= 1_983_702
+    }
+
+    /// Takes the tip block off the chain using its undo record (Core's `DisconnectBlock`).
+    func disconnectTip(into update: inout ChainUpdate) throws(ChainStateError) {
+        guard let entry = chain.tip, let parent = entry.parent else { return }
+        let block = try loadBlock(entry)
+        guard let undoBytes = try read(ChainDatabase.key(.undo, entry.hash.hash)) else {
+            throw .corrupt(path: store.path, what: "undo data of block \(entry.hash) is missing")
+        }
+        let undo: [[Coin]]
+        do { undo = try ChainDatabase.decodeUndo(undoBytes) } catch {
+            throw .corrupt(path: store.path, what: "undo data of block \(entry.hash): \(error)")
+        }
+        guard undo.count == block.transactions.count - 1 else {
+            throw .corrupt(path: store.path, what: "undo data of block \(entry.hash) does not match its transactions")
+        }
+        var view = CoinsViewOverlay(base: coins)
+        for (position, transaction) in block.transactions.enumerated().reversed() {
+            for index in transaction.outputs.indices.reversed() where !transaction.outputs[index].scriptPubKey.isUnspendable {
+                _ = try view.spend(OutPoint(txid: transaction.txid, index: UInt32(index)))
+            }
+            guard position > 0 else { continue }
+            let spent = undo[position - 1]
+            guard spent.count == transaction.inputs.count else {
+                throw .corrupt(path: store.path, what: "undo data of block \(entry.hash) does not match its inputs")
+            }
+            for (input, coin) in zip(transaction.inputs, spent).reversed() { view.add(coin, at: input.prevout) }
+        }
+        coins.apply(view.changes) { _ in true }
+        var batch = WriteBatch()
+        if options.transactionIndex {
+            for transaction in block.transactions { batch.delete(ChainDatabase.key(.transaction, transaction.txid.hash)) }
+        }
+        addFlushIfDue(to: &batch, newTip: parent)
+        try write(batch)
+        chain.setTip(parent)
+        update.disconnected.append(block)
+    }
+}

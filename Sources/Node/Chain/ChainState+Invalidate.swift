@@ -1,0 +1,60 @@
+import Consensus
+
+extension ChainState {
+    /// Marks `entry` failed and its descendants failed-child, persistently, and removes them
+    /// from the candidate tips (Core's `InvalidBlockFound`).
+    func markFailed(_ entry: BlockIndex) throws(ChainStateError) {
+        var batch = WriteBatch()
+        entry.status.insert(.failed)
+        batch.put(ChainDatabase.key(.index, entry.hash.hash), ChainDatabase.encode(entry))
+        candidates[entry.hash] = nil
+        for other in index.values where other !== entry && other.height > entry.height && other.descends(from: entry) {
+            other.status.insert(.failedChild)
+            candidates[other.hash] = nil
+            batch.put(ChainDatabase.key(.index, other.hash.hash), ChainDatabase.encode(other))
+        }
+        try write(batch)
+        recomputeBestHeader()
+    }
+
+    /// The valid header with the most work (ties broken as for tips, deterministically).
+    func recomputeBestHeader() {
+        var best: BlockIndex?
+        for entry in index.values where !entry.status.isInvalid && entry.status.contains(.validHeader) {
+            if best.map({ isBetter(entry, than: $0) }) ?? true { best = entry }
+        }
+        if let best { bestHeader = best }
+    }
+
+    /// Treats block `hash` as invalid, like Core's `invalidateblock`: disconnects it and its
+    /// descendants if they are active, marks them invalid, and moves to the best remaining chain.
+    /// - Throws: ``ChainStateError/unknownBlock(_:)``, or a database failure.
+    @discardableResult
+    public func invalidateBlock(_ hash: BlockHash) throws(ChainStateError) -> ChainUpdate {
+        guard let entry = index[hash] else { throw .unknownBlock(hash) }
+        guard entry.parent != nil else { throw .corrupt(path: store.path, what: "the genesis block cannot be invalidated") }
+        var update = ChainUpdate()
+        while chain.contains(entry) { try disconnectTip(into: &update) }
+        try markFailed(entry)
+        rebuildCandidates()
+        update.append(try activateBestChain())
+        return update
+    }
+
+    /// Undoes ``invalidateBlock(_:)`` and any invalidity found earlier, like Core's
+    /// `reconsiderblock`: clears the failure marks of the block, its descendants and its
+    /// ancestors, then moves to the most-work chain again (rules are checked anew).
+    @discardableResult
+    public func reconsiderBlock(_ hash: BlockHash) throws(ChainStateError) -> ChainUpdate {
+        guard let entry = index[hash] else { throw .unknownBlock(hash) }
+        var batch = WriteBatch()
+        for other in index.values where other.status.isInvalid && (other.descends(from: entry) || entry.descends(from: other)) {
+            other.status.remove([.failed, .failedChild])
+            batch.put(ChainDatabase.key(.index, other.hash.hash), ChainDatabase.encode(other))
+        }
+        try write(batch)
+        recomputeBestHeader()
+        rebuildCandidates()
+        return try activateBestChain()
+    }
+}

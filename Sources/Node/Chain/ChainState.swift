@@ -1,0 +1,271 @@
+import BitcoinCrypto
+import Consensus
+
+/// A node's chain: its block tree, active chain and UTXO set, persisted in a key-value store
+/// (Core's `Chainstate` and `ChainstateManager`).
+///
+/// The chain state accepts headers and blocks in any order, validates them with Bitcoin
+/// Core's rules and reject strings, and keeps the active chain on the valid chain with the
+/// most cumulative work (the first seen wins ties). Every block connect or disconnect is
+/// written in one atomic batch, so a crash at any point leaves a consistent database; see
+/// ``ChainOptions/flushInterval`` for batched coin writes. It is driven by calls and reads
+/// no clock: callers pass the current time.
+public final class ChainState {
+    public let params: ChainParams
+    public let options: ChainOptions
+    let store: any KeyValueStore
+    let verifier: TransactionVerifier
+
+    var index: [BlockHash: BlockIndex] = [:]
+    var chain = ActiveChain()
+    let coins: UTXOCache
+    var bestHeader: BlockIndex
+    /// Blocks that could become the tip: data complete, not invalid.
+    var candidates: [BlockHash: BlockIndex] = [:]
+    /// Blocks with data whose ancestors' data is not all stored yet, by parent hash.
+    var unlinked: [BlockHash: [BlockIndex]] = [:]
+    var orphans = OrphanBlocks()
+    var recentBlocks = RecentBlocks()
+    var nextSequenceId: Int64 = 1
+    var blocksSinceFlush = 0
+
+    /// Opens the chain state stored in `store`, creating it with the genesis block of
+    /// `params` when the store is empty, and replays any blocks whose coins were not
+    /// flushed before the last shutdown or crash.
+    ///
+    /// - Parameters:
+    ///   - store: the node's database.
+    ///   - params: the chain's consensus parameters.
+    ///   - options: cache and flush settings.
+    ///   - verifier: script verification with caches shared across nodes.
+    /// - Throws: ``ChainStateError`` for a failing, corrupt or foreign database.
+    public init(store: any KeyValueStore, params: ChainParams, options: ChainOptions = ChainOptions(),
+                verifier: TransactionVerifier = TransactionVerifier()) throws(ChainStateError) {
+        self.store = store
+        self.params = params
+        self.options = options
+        self.verifier = verifier
+        coins = UTXOCache(store: store, cleanLimit: options.coinCacheLimit)
+        let genesis = BlockIndex(header: params.genesisBlock.header, parent: nil,
+                                 status: [.validHeader, .haveData, .fullyValid])
+        bestHeader = genesis
+        recentBlocks.limit = options.recentBlockLimit
+        if try read(ChainDatabase.key(.version)) == nil {
+            try initialize(genesis)
+        } else {
+            try load()
+        }
+        // Connect whatever the database holds beyond the flushed coins (a crash, or blocks
+        // stored but not yet connected).
+        _ = try activateBestChain()
+    }
+
+    /// Writes a new database holding only the genesis block.
+    private func initialize(_ genesis: BlockIndex) throws(ChainStateError) {
+        var existing = false
+        do {
+            try store.scan(prefix: []) { _, _ in
+                existing = true
+                return false
+            }
+        } catch { throw .storage(error) }
+        if existing { throw .corrupt(path: store.path, what: "data without a format version") }
+        genesis.sequenceId = 0
+        genesis.transactionCount = params.genesisBlock.transactions.count
+        genesis.chainDataComplete = true
+        index[genesis.hash] = genesis
+        candidates[genesis.hash] = genesis
+        chain.setTip(genesis)
+        var batch = WriteBatch()
+        batch.put(ChainDatabase.key(.version), ChainDatabase.formatVersion)
+        batch.put(ChainDatabase.key(.block, genesis.hash.hash), params.genesisBlock.serialized)
+        batch.put(ChainDatabase.key(.index, genesis.hash.hash), ChainDatabase.encode(genesis))
+        batch.put(ChainDatabase.key(.coinsTip), genesis.hash.hash.bytes)
+        try write(batch)
+    }
+
+    /// Rebuilds the block tree from the stored index entries and sets the tip to the block
+    /// the stored coins correspond to.
+    private func load() throws(ChainStateError) {
+        guard try read(ChainDatabase.key(.version)) == ChainDatabase.formatVersion else {
+            throw .corrupt(path: store.path, what: "unknown format version")
+        }
+        var records = [ChainDatabase.IndexRecord]()
+        var failure: ChainStateError?
+        do {
+            try store.scan(prefix: ChainDatabase.key(.index)) { key, value in
+                do {
+                    records.append(try ChainDatabase.decodeIndexRecord(value))
+                    return true
+                } catch {
+                    failure = .corrupt(path: store.path, what: "index entry \(Hex.encode(key)): \(error)")
+                    return false
+                }
+            }
+        } catch { throw .storage(error) }
+        if let failure { throw failure }
+        records.sort { $0.height < $1.height }
+        guard let first = records.first, first.height == 0 else {
+            throw .corrupt(path: store.path, what: "no genesis block in the index")
+        }
+        guard first.header.hash == params.genesisHash else {
+            throw .wrongChain(path: store.path, expectedGenesis: params.genesisHash, foundGenesis: first.header.hash)
+        }
+        for record in records {
+            let parent = record.height == 0 ? nil : index[record.header.previousBlockHash]
+            if record.height > 0 && parent == nil {
+                throw .corrupt(path: store.path, what: "block \(record.header.hash) has no parent in the index")
+            }
+            let entry = BlockIndex(header: record.header, parent: parent, status: record.status)
+            guard entry.height == record.height else {
+                throw .corrupt(path: store.path, what: "block \(record.header.hash) stored at the wrong height")
+            }
+            entry.sequenceId = record.sequenceId
+            entry.transactionCount = record.transactionCount
+            entry.chainDataComplete = entry.status.contains(.haveData) && (parent?.chainDataComplete ?? true)
+            index[entry.hash] = entry
+            nextSequenceId = max(nextSequenceId, record.sequenceId + 1)
+            if entry.status.contains(.haveData) && !entry.chainDataComplete, let parent {
+                unlinked[parent.hash, default: []].append(entry)
+            }
+            if !entry.status.isInvalid && entry.status.contains(.validHeader) && isBetterHeader(entry, than: bestHeader) {
+                bestHeader = entry
+            }
+        }
+        guard let coinsTipBytes = try read(ChainDatabase.key(.coinsTip)),
+              let coinsTipHash = Hash256(bytes: coinsTipBytes), let coinsTip = index[BlockHash(coinsTipHash)] else {
+            throw .corrupt(path: store.path, what: "the coins' best block is missing from the index")
+        }
+        chain.setTip(coinsTip)
+        rebuildCandidates()
+    }
+
+    /// Writes any coins not yet flushed and releases the store. The chain state must not be
+    /// used afterwards.
+    public func close() throws(ChainStateError) {
+        try flush()
+        store.close()
+    }
+
+    /// Writes the UTXO cache's changes and the coins' best block.
+    public func flush() throws(ChainStateError) {
+        guard let tip = chain.tip else { return }
+        var batch = WriteBatch()
+        coins.flush(into: &batch)
+        batch.put(ChainDatabase.key(.coinsTip), tip.hash.hash.bytes)
+        try write(batch)
+        blocksSinceFlush = 0
+    }
+
+    // MARK: Store access
+
+    func read(_ key: [UInt8]) throws(ChainStateError) -> [UInt8]? {
+        do { return try store.get(key) } catch { throw .storage(error) }
+    }
+
+    func write(_ batch: WriteBatch) throws(ChainStateError) {
+        do {
+            try store.write(batch)
+        } catch {
+            // The database did not change: forget in-memory coin changes it does not hold.
+            coins.discardChanges()
+            throw .storage(error)
+        }
+    }
+
+    /// The block with `hash`, from memory or the database.
+    func loadBlock(_ entry: BlockIndex) throws(ChainStateError) -> Block {
+        if let block = recentBlocks[entry.hash] { return block }
+        guard let bytes = try read(ChainDatabase.key(.block, entry.hash.hash)) else {
+            throw .corrupt(path: store.path, what: "data of block \(entry.hash) is missing")
+        }
+        do {
+            let block = try Block(bytes: bytes)
+            guard block.hash == entry.hash else {
+                throw ChainStateError.corrupt(path: store.path, what: "stored data of block \(entry.hash) hashes to \(block.hash)")
+            }
+            recentBlocks.insert(block)
+            return block
+        } catch let error as ChainStateError {
+            throw error
+        } catch {
+            throw .corrupt(path: store.path, what: "data of block \(entry.hash): \(error)")
+        }
+    }
+
+    // MARK: Tip selection
+
+    /// Core's `CBlockIndexWorkComparator`: more work wins, then the earlier arrival, then the
+    /// lower hash (deterministic where Core compares pointers).
+    func isBetter(_ a: BlockIndex, than b: BlockIndex) -> Bool {
+        if a.chainWork != b.chainWork { return a.chainWork > b.chainWork }
+        if a.sequenceId != b.sequenceId { return a.sequenceId < b.sequenceId }
+        return a.hash < b.hash
+    }
+
+    func isBetterHeader(_ a: BlockIndex, than b: BlockIndex) -> Bool {
+        a.chainWork > b.chainWork
+    }
+
+    /// Recomputes the candidate tips from the whole index (after invalidation or loading).
+    func rebuildCandidates() {
+        candidates.removeAll()
+        guard let tip = chain.tip else { return }
+        for entry in index.values where entry.chainDataComplete && !entry.status.isInvalid
+            && (entry === tip || !isBetter(tip, than: entry)) {
+            candidates[entry.hash] = entry
+        }
+    }
+}
+
+/// Blocks whose parent is not known yet, bounded, oldest dropped first.
+struct OrphanBlocks {
+    private(set) var byParent: [BlockHash: [Block]] = [:]
+    private var order: [BlockHash] = []
+    private var hashes = Set<BlockHash>()
+
+    var count: Int { hashes.count }
+
+    func contains(_ hash: BlockHash) -> Bool { hashes.contains(hash) }
+
+    mutating func add(_ block: Block, limit: Int) {
+        guard !hashes.contains(block.hash) else { return }
+        byParent[block.header.previousBlockHash, default: []].append(block)
+        order.append(block.hash)
+        hashes.insert(block.hash)
+        while hashes.count > limit, let oldest = order.first {
+            order.removeFirst()
+            hashes.remove(oldest)
+            for (parent, blocks) in byParent {
+                let kept = blocks.filter { $0.hash != oldest }
+                byParent[parent] = kept.isEmpty ? nil : kept
+            }
+        }
+    }
+
+    /// Removes and returns the orphans waiting for `parent`.
+    mutating func take(childrenOf parent: BlockHash) -> [Block] {
+        guard let children = byParent.removeValue(forKey: parent) else { return [] }
+        for child in children { hashes.remove(child.hash) }
+        order.removeAll { hash in children.contains { $0.hash == hash } }
+        return children
+    }
+}
+
+/// Decoded blocks kept for reuse, oldest dropped first.
+struct RecentBlocks {
+    var limit = 64
+    private var blocks: [BlockHash: Block] = [:]
+    private var order: [BlockHash] = []
+
+    subscript(hash: BlockHash) -> Block? { blocks[hash] }
+
+    mutating func insert(_ block: Block) {
+        guard blocks[block.hash] == nil else { return }
+        blocks[block.hash] = block
+        order.append(block.hash)
+        if order.count > limit {
+            blocks[order.removeFirst()] = nil
+        }
+    }
+}

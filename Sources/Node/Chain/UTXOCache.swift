@@ -1,0 +1,110 @@
+import Consensus
+
+/// The UTXO set as a node sees it: an in-memory cache of coins in front of the chain
+/// database (Core's `CCoinsViewCache` over `CCoinsViewDB`).
+///
+/// Changes stay in memory until ``flush(into:)`` adds them to a write batch. Entries carry
+/// Core's flags: *dirty* (differs from the database) and *fresh* (not in the database at
+/// all, so spending it before a flush never touches the disk).
+final class UTXOCache {
+    struct Entry {
+        var coin: Coin?
+        var dirty: Bool
+        var fresh: Bool
+    }
+
+    private(set) var entries: [OutPoint: Entry] = [:]
+    private let store: any KeyValueStore
+    /// Clean entries kept after a flush; past it they are dropped and re-read on demand.
+    let cleanLimit: Int
+
+    init(store: any KeyValueStore, cleanLimit: Int) {
+        self.store = store
+        self.cleanLimit = cleanLimit
+    }
+
+    /// The number of entries that a flush would write.
+    var dirtyCount: Int { entries.values.reduce(0) { $0 + ($1.dirty ? 1 : 0) } }
+
+    /// The unspent coin at `outpoint`, reading through to the database.
+    func coin(_ outpoint: OutPoint) throws(ChainStateError) -> Coin? {
+        if let entry = entries[outpoint] { return entry.coin }
+        let key = ChainDatabase.coinKey(outpoint)
+        let bytes: [UInt8]?
+        do { bytes = try store.get(key) } catch { throw .storage(error) }
+        guard let bytes else { return nil }
+        do {
+            let coin = try ChainDatabase.decodeCoin(bytes)
+            entries[outpoint] = Entry(coin: coin, dirty: false, fresh: false)
+            return coin
+        } catch {
+            throw .corrupt(path: store.path, what: "coin \(outpoint): \(error)")
+        }
+    }
+
+    /// Applies the net changes of a connected or disconnected block: a coin to add, or `nil`
+    /// to spend. `possiblyStored` says whether an added coin might already be in the
+    /// database (so it cannot be marked fresh).
+    func apply(_ changes: [OutPoint: Coin?], possiblyStored: (OutPoint) -> Bool) {
+        for (outpoint, coin) in changes {
+            let existing = entries[outpoint]
+            if let coin {
+                let fresh = existing.map { $0.fresh || ($0.coin == nil && !$0.dirty) } ?? !possiblyStored(outpoint)
+                entries[outpoint] = Entry(coin: coin, dirty: true, fresh: fresh)
+            } else if existing?.fresh == true {
+                entries[outpoint] = nil  // never reached the database: forget it entirely
+            } else {
+                entries[outpoint] = Entry(coin: nil, dirty: true, fresh: false)
+            }
+        }
+    }
+
+    /// Adds every dirty entry to `batch` and marks the cache clean; drops clean entries
+    /// when there are more than ``cleanLimit``.
+    func flush(into batch: inout WriteBatch) {
+        for (outpoint, entry) in entries where entry.dirty {
+            let key = ChainDatabase.coinKey(outpoint)
+            if let coin = entry.coin {
+                batch.put(key, ChainDatabase.encode(coin))
+            } else {
+                batch.delete(key)
+            }
+        }
+        var clean = [OutPoint: Entry]()
+        if entries.count <= cleanLimit {
+            clean.reserveCapacity(entries.count)
+            for (outpoint, entry) in entries where entry.coin != nil {
+                clean[outpoint] = Entry(coin: entry.coin, dirty: false, fresh: false)
+            }
+        }
+        entries = clean
+    }
+
+    /// Forgets every change not yet flushed (after a failed write, the database is the truth).
+    func discardChanges() { entries.removeAll() }
+}
+
+/// A block's view of the UTXO set while it is being connected or disconnected: changes are
+/// collected here and reach the cache only if the whole block succeeds.
+struct CoinsViewOverlay {
+    let base: UTXOCache
+    private(set) var changes: [OutPoint: Coin?] = [:]
+
+    init(base: UTXOCache) { self.base = base }
+
+    func coin(_ outpoint: OutPoint) throws(ChainStateError) -> Coin? {
+        if let change = changes[outpoint] { return change }
+        return try base.coin(outpoint)
+    }
+
+    /// Removes and returns the coin at `outpoint`, or `nil` when it is missing or spent.
+    mutating func spend(_ outpoint: OutPoint) throws(ChainStateError) -> Coin? {
+        guard let coin = try coin(outpoint) else { return nil }
+        changes[outpoint] = .some(nil)
+        return coin
+    }
+
+    mutating func add(_ coin: Coin, at outpoint: OutPoint) {
+        changes[outpoint] = .some(coin)
+    }
+}
