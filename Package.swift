@@ -37,6 +37,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["BitcoinCrypto"], path: "Tests/TestSupport"),
         .testTarget(name: "BitcoinCryptoTests", dependencies: ["BitcoinCrypto", "TestSupport"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "TestSupport"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "TestSupport"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "TestSupport", "node-crash-helper"]),
+        // The process the crash-safety test kills (see NodeTests/CrashSafetyTests).
+        .executableTarget(
+            name: "node-crash-helper", dependencies: ["Node", "TestSupport"], path: "Tests/NodeCrashHelper"),
     ]
 )
