@@ -30,7 +30,7 @@ let package = Package(
             name: "CBenchBaseline", path: "Benchmarks/CBenchBaseline",
             linkerSettings: [.linkedLibrary("secp256k1")]),
         .executableTarget(
-            name: "regsim-bench", dependencies: ["BitcoinCrypto", "Consensus", "CBenchBaseline"],
+            name: "regsim-bench", dependencies: ["BitcoinCrypto", "Consensus", "Node", "CBenchBaseline"],
             path: "Benchmarks/regsim-bench"),
 
         // Fixture loading and helpers shared by the test targets.

@@ -13,12 +13,15 @@ case "crypto":
     CryptoBenchmarks.run(fixtures: fixtures)
 case "script":
     ScriptBenchmarks.run()
+case "chain":
+    ChainBenchmarks.run()
 case "breakdown":
     Breakdown.run()
 case "all":
     CryptoBenchmarks.run(fixtures: fixtures)
     ScriptBenchmarks.run()
+    ChainBenchmarks.run()
 default:
-    print("unknown suite \(suite); use crypto, script, breakdown or all")
+    print("unknown suite \(suite); use crypto, script, chain, breakdown or all")
     exit(2)
 }

@@ -144,7 +144,7 @@ import Testing
 
     /// With coins flushed only every 10 blocks, a restart replays what was not flushed.
     @Test func flushIntervalReplaysOnReopen() throws {
-        var options = ChainOptions()
+        var options = TestChain.defaultOptions
         options.flushInterval = 10
         let test = try TestChain(.leveldb, options: options)
         let blocks = try test.mine(107)

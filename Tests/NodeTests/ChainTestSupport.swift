@@ -28,7 +28,14 @@ final class TestChain {
     private(set) var chain: ChainState!
     private var nextTag = 0
 
-    init(_ kind: StoreKind = .leveldb, options: ChainOptions = ChainOptions()) throws {
+    /// Test chains keep a transaction index, so lookups by txid are exercised too.
+    static var defaultOptions: ChainOptions {
+        var options = ChainOptions()
+        options.transactionIndex = true
+        return options
+    }
+
+    init(_ kind: StoreKind = .leveldb, options: ChainOptions = TestChain.defaultOptions) throws {
         self.kind = kind
         self.options = options
         store = try TestChain.openStore(kind, directory: directory)

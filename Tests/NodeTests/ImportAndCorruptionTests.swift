@@ -12,7 +12,9 @@ import Testing
     func importBlocks1to255(kind: StoreKind) throws {
         let directory = TemporaryDirectory("import")
         let store: any KeyValueStore = kind == .leveldb ? try LevelDBStore(path: directory.path("main")) : MemoryStore()
-        let chain = try ChainState(store: store, params: .mainnet)
+        var options = ChainOptions()
+        options.transactionIndex = true
+        let chain = try ChainState(store: store, params: .mainnet, options: options)
         let summary = try BlockImporter.importFiles([Fixture.url("mainnet-blocks-1-255.dat").path], into: chain,
                                                     now: 1_700_000_000)
         #expect(summary.read == 255)

@@ -15,6 +15,8 @@ public struct Block: Hashable, Sendable, BitcoinCodable, CustomStringConvertible
         let strippedSize: Int
         let computedMerkleRoot: Hash256
         let merkleMutated: Bool
+        /// The witness merkle root, computed on first use.
+        let witnessRoot = Mutex<(root: Hash256, mutated: Bool)?>(nil)
         /// The context-free check's outcome, by proof-of-work limit (``BlockCheck/check(_:params:)``).
         let contextFreeCheck = Mutex<(powLimit: UInt256, error: ValidationError?)?>(nil)
 
@@ -58,11 +60,15 @@ public struct Block: Hashable, Sendable, BitcoinCodable, CustomStringConvertible
     /// True when the transaction list has identical sibling hashes (CVE-2012-2459).
     public var isMerkleMutated: Bool { storage.merkleMutated }
 
-    /// The BIP 141 witness merkle root: wtxids, with the coinbase's taken as zero.
+    /// The BIP 141 witness merkle root: wtxids, with the coinbase's taken as zero. Computed
+    /// once per block per process, however many nodes check it.
     public func computeWitnessMerkleRoot() -> (root: Hash256, mutated: Bool) {
+        if let cached = storage.witnessRoot.withLock({ $0 }) { return cached }
         var leaves = transactions.map(\.wtxid.hash)
         if !leaves.isEmpty { leaves[0] = .zero }
-        return MerkleTree.root(of: leaves)
+        let computed = MerkleTree.root(of: leaves)
+        storage.witnessRoot.withLock { $0 = computed }
+        return computed
     }
 
     public func encode(to writer: inout ByteWriter) {

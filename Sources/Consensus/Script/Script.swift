@@ -204,6 +204,11 @@ extension Script {
     /// P2WPKH, the witness script's accurate count for P2WSH, directly or nested in P2SH.
     public func witnessSigOpCount(scriptSig: Script, witness: [[UInt8]], flags: ScriptFlags) -> Int {
         guard flags.contains(.witness) else { return 0 }
+        // The common cases, without allocating the program: P2WPKH counts 1, v1+ counts 0.
+        if (4...42).contains(bytes.count), Int(bytes[1]) + 2 == bytes.count {
+            if bytes[0] == Opcode.op0.rawValue && bytes.count == 22 { return 1 }
+            if (Opcode.op1.rawValue...Opcode.op16.rawValue).contains(bytes[0]) { return 0 }
+        }
         if let program = witnessProgram {
             return Script.witnessSigOps(version: program.version, program: program.program, witness: witness)
         }

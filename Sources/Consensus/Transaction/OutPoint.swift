@@ -29,6 +29,12 @@ public struct OutPoint: Hashable, Comparable, Sendable, CustomStringConvertible,
         writer.write(index)
     }
 
+    public func hash(into hasher: inout Hasher) {
+        // One word: the txid is already uniformly distributed. Coin caches hash outpoints
+        // several times per spend.
+        hasher.combine(txid.hash.w0 &+ UInt64(index))
+    }
+
     public static func < (lhs: OutPoint, rhs: OutPoint) -> Bool {
         lhs.txid != rhs.txid ? lhs.txid < rhs.txid : lhs.index < rhs.index
     }

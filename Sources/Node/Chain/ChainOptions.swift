@@ -4,14 +4,18 @@ public struct ChainOptions: Sendable {
     /// writes every block's coins in the same batch as the block; larger values batch coin
     /// writes, and a restart replays the blocks whose coins were not written yet.
     public var flushInterval = 1
-    /// Unchanged coins kept in memory after a flush.
-    public var coinCacheLimit = 100_000
+    /// Coins the cache may hold before it drops the unchanged ones (about 150 bytes each,
+    /// so the default is at most ~150 MB, like Core's default `-dbcache`; simulated chains
+    /// stay far below it).
+    public var coinCacheLimit = 1_000_000
     /// Blocks whose parent is unknown, kept until the parent arrives.
     public var maxOrphanBlocks = 100
     /// Decoded blocks kept in memory, so reorgs and connects rarely re-read the database.
     public var recentBlockLimit = 64
-    /// Keep a txid → block index of the active chain for transaction lookups.
-    public var transactionIndex = true
+    /// Keep a txid → block index of the active chain, for looking up any confirmed
+    /// transaction by txid (Core's `-txindex`). Off by default, as in Core: it costs one
+    /// database write per transaction.
+    public var transactionIndex = false
 
     public init() {}
 }

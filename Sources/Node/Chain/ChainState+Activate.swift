@@ -54,7 +54,8 @@ extension ChainState {
     func connectTip(_ entry: BlockIndex, into update: inout ChainUpdate) throws(ChainStateError) -> ValidationError? {
         precondition(entry.parent === chain.tip, "connecting a block that does not extend the tip")
         let block = try loadBlock(entry)
-        var view = CoinsViewOverlay(base: coins)
+        let changes = block.transactions.reduce(0) { $0 + $1.inputs.count + $1.outputs.count }
+        var view = CoinsViewOverlay(base: coins, expectedChanges: changes)
         let undo: [[Coin]]
         do {
             undo = try connectBlock(block, entry: entry, view: &view)

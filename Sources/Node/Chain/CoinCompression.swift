@@ -50,18 +50,21 @@ enum CoinCompression {
     static let specialScripts: UInt64 = 6
 
     static func write(script: Script, to writer: inout ByteWriter) {
+        // The byte patterns are tested directly: this runs for every coin a block creates.
         let b = script.bytes
-        switch ScriptTemplate(script) {
-        case .payToPublicKeyHash(let hash):
-            writer.write(UInt8(0)); writer.write(hash); return
-        case .payToScriptHash(let hash):
-            writer.write(UInt8(1)); writer.write(hash); return
-        case .payToPublicKey(let key) where key.count == 33:
-            writer.write(key[0]); writer.write(Array(key[1...])); return
-        case .payToPublicKey(let key) where key.count == 65 && key[0] == 0x04 && PublicKey(bytes: key) != nil:
-            writer.write(4 | (key[64] & 1)); writer.write(Array(key[1..<33])); return
-        default:
-            break
+        let checkSig = Opcode.checkSig.rawValue
+        if b.count == 25, b[0] == Opcode.dup.rawValue, b[1] == Opcode.hash160.rawValue, b[2] == 20,
+           b[23] == Opcode.equalVerify.rawValue, b[24] == checkSig {
+            writer.write(UInt8(0)); writer.write(b[3..<23]); return
+        }
+        if script.isPayToScriptHash {
+            writer.write(UInt8(1)); writer.write(b[2..<22]); return
+        }
+        if b.count == 35, b[0] == 33, b[34] == checkSig, b[1] == 0x02 || b[1] == 0x03 {
+            writer.write(b[1]); writer.write(b[2..<34]); return
+        }
+        if b.count == 67, b[0] == 65, b[66] == checkSig, b[1] == 0x04, PublicKey(bytes: Array(b[1..<66])) != nil {
+            writer.write(4 | (b[65] & 1)); writer.write(b[2..<34]); return
         }
         VarInt.write(UInt64(b.count) + specialScripts, to: &writer)
         writer.write(b)

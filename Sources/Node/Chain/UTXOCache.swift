@@ -14,6 +14,9 @@ final class UTXOCache {
     }
 
     private(set) var entries: [OutPoint: Entry] = [:]
+    /// Outpoints whose entry became dirty since the last flush (appended when an entry turns
+    /// dirty, so a flush costs what changed, not the cache size).
+    private var dirty = [OutPoint]()
     private let store: any KeyValueStore
     /// Clean entries kept after a flush; past it they are dropped and re-read on demand.
     let cleanLimit: Int
@@ -24,7 +27,7 @@ final class UTXOCache {
     }
 
     /// The number of entries that a flush would write.
-    var dirtyCount: Int { entries.values.reduce(0) { $0 + ($1.dirty ? 1 : 0) } }
+    var dirtyCount: Int { dirty.count }
 
     /// The unspent coin at `outpoint`, reading through to the database.
     func coin(_ outpoint: OutPoint) throws(ChainStateError) -> Coin? {
@@ -46,8 +49,10 @@ final class UTXOCache {
     /// to spend. `possiblyStored` says whether an added coin might already be in the
     /// database (so it cannot be marked fresh).
     func apply(_ changes: [OutPoint: Coin?], possiblyStored: (OutPoint) -> Bool) {
+        entries.reserveCapacity(entries.count + changes.count)
         for (outpoint, coin) in changes {
             let existing = entries[outpoint]
+            if existing?.dirty != true { dirty.append(outpoint) }
             if let coin {
                 let fresh = existing.map { $0.fresh || ($0.coin == nil && !$0.dirty) } ?? !possiblyStored(outpoint)
                 entries[outpoint] = Entry(coin: coin, dirty: true, fresh: fresh)
@@ -59,29 +64,31 @@ final class UTXOCache {
         }
     }
 
-    /// Adds every dirty entry to `batch` and marks the cache clean; drops clean entries
+    /// Adds every dirty entry to `batch` and marks the cache clean; drops the cached coins
     /// when there are more than ``cleanLimit``.
     func flush(into batch: inout WriteBatch) {
-        for (outpoint, entry) in entries where entry.dirty {
+        // Sorted, so the batch (and the database files) do not depend on hash-table order.
+        dirty.sort()
+        for outpoint in dirty {
+            guard let entry = entries[outpoint], entry.dirty else { continue }
             let key = ChainDatabase.coinKey(outpoint)
             if let coin = entry.coin {
                 batch.put(key, ChainDatabase.encode(coin))
+                entries[outpoint] = Entry(coin: coin, dirty: false, fresh: false)
             } else {
                 batch.delete(key)
+                entries[outpoint] = nil
             }
         }
-        var clean = [OutPoint: Entry]()
-        if entries.count <= cleanLimit {
-            clean.reserveCapacity(entries.count)
-            for (outpoint, entry) in entries where entry.coin != nil {
-                clean[outpoint] = Entry(coin: entry.coin, dirty: false, fresh: false)
-            }
-        }
-        entries = clean
+        dirty.removeAll(keepingCapacity: true)
+        if entries.count > cleanLimit { entries.removeAll() }
     }
 
     /// Forgets every change not yet flushed (after a failed write, the database is the truth).
-    func discardChanges() { entries.removeAll() }
+    func discardChanges() {
+        entries.removeAll()
+        dirty.removeAll()
+    }
 }
 
 /// A block's view of the UTXO set while it is being connected or disconnected: changes are
@@ -90,7 +97,11 @@ struct CoinsViewOverlay {
     let base: UTXOCache
     private(set) var changes: [OutPoint: Coin?] = [:]
 
-    init(base: UTXOCache) { self.base = base }
+    /// A view over `base`, with room for about `expectedChanges` changes.
+    init(base: UTXOCache, expectedChanges: Int = 0) {
+        self.base = base
+        changes.reserveCapacity(expectedChanges)
+    }
 
     func coin(_ outpoint: OutPoint) throws(ChainStateError) -> Coin? {
         if let change = changes[outpoint] { return change }

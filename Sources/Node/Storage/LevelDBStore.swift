@@ -1,4 +1,5 @@
 import CLevelDB
+import Foundation
 
 /// A ``KeyValueStore`` backed by LevelDB, in a directory on disk.
 ///
@@ -55,6 +56,10 @@ public final class LevelDBStore: KeyValueStore {
         writeOptions = leveldb_writeoptions_create()
         leveldb_writeoptions_set_sync(writeOptions, settings.syncWrites ? 1 : 0)
 
+        if settings.createIfMissing {
+            // LevelDB creates only the last directory of the path; a user expects the rest too.
+            try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
         var error: UnsafeMutablePointer<CChar>?
         let handle = leveldb_open(options, path, &error)
         if let message = LevelDBStore.take(error) {
