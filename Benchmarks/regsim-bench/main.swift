@@ -15,13 +15,16 @@ case "script":
     ScriptBenchmarks.run()
 case "chain":
     ChainBenchmarks.run()
+case "mempool":
+    MempoolBenchmarks.run()
 case "breakdown":
     Breakdown.run()
 case "all":
     CryptoBenchmarks.run(fixtures: fixtures)
     ScriptBenchmarks.run()
     ChainBenchmarks.run()
+    MempoolBenchmarks.run()
 default:
-    print("unknown suite \(suite); use crypto, script, chain, breakdown or all")
+    print("unknown suite \(suite); use crypto, script, chain, mempool, breakdown or all")
     exit(2)
 }

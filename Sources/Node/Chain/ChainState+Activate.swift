@@ -80,7 +80,7 @@ extension ChainState {
         addFlushIfDue(to: &batch, newTip: entry)
         try write(batch)
         chain.setTip(entry)
-        update.connected.append(block)
+        update.steps.append(.connected(block))
         return nil
     }
 
@@ -212,6 +212,6 @@ extension ChainState {
         addFlushIfDue(to: &batch, newTip: parent)
         try write(batch)
         chain.setTip(parent)
-        update.disconnected.append(block)
+        update.steps.append(.disconnected(block))
     }
 }

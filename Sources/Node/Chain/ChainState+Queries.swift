@@ -90,6 +90,9 @@ extension ChainState {
     /// The best valid header's block, which may be ahead of the tip during sync.
     public var bestHeaderInfo: BlockInfo { bestHeader.info }
 
+    /// The median time past of the active chain's block at `height` (0 above the tip).
+    public func medianTimePast(atHeight height: Int) -> Int64 { chain[height]?.medianTimePast ?? 0 }
+
     /// What the block tree knows about `hash`, or `nil`.
     public func info(for hash: BlockHash) -> BlockInfo? { index[hash]?.info }
 

@@ -42,10 +42,13 @@ public enum BlockBuilder {
     ///   - coinbaseValue: subsidy plus fees (or less).
     ///   - extraNonce: the starting extranonce; distinct values give distinct blocks.
     ///   - tag: bytes added to the coinbase scriptSig (a miner's name).
-    /// - Returns: the block and the number of hashes it took.
+    ///   - noncesPerExtraNonce: nonces tried before the coinbase's extranonce changes (all
+    ///     2³² by default; smaller values make the rollover observable).
+    /// - Returns: the block, the number of hashes it took, and the extranonce it used.
     public static func makeBlock(parent: BlockHash, height: Int, time: UInt32, bits: CompactTarget,
                                  transactions: [Transaction], coinbaseScript: Script, coinbaseValue: Amount,
-                                 extraNonce: UInt64 = 0, tag: [UInt8] = [], version: Int32 = BlockBuilder.version) -> (block: Block, hashes: UInt64) {
+                                 extraNonce: UInt64 = 0, tag: [UInt8] = [], version: Int32 = BlockBuilder.version,
+                                 noncesPerExtraNonce: UInt64 = 1 << 32) -> (block: Block, hashes: UInt64, extraNonce: UInt64) {
         let target = bits.target ?? .zero
         var witnessRoot: Hash256?
         if transactions.contains(where: \.hasWitness) {
@@ -60,27 +63,29 @@ public enum BlockBuilder {
             let all = [coinbase] + transactions
             let root = MerkleTree.root(of: all.map(\.txid.hash)).root
             let template = BlockHeader(version: version, previousBlockHash: parent, merkleRoot: root, time: time, bits: bits, nonce: 0)
-            if let nonce = grind(template, target: target, hashes: &hashes) {
+            if let nonce = grind(template, target: target, limit: noncesPerExtraNonce, hashes: &hashes) {
                 let header = template.with(nonce: nonce)
-                return (Block(header: header, transactions: all), hashes)
+                return (Block(header: header, transactions: all), hashes, nonceRound)
             }
             nonceRound &+= 1  // the 32-bit nonce space is exhausted: change the coinbase
         }
     }
 
-    /// Tries every nonce of `header` with a midstate; returns the first that meets `target`.
-    public static func grind(_ header: BlockHeader, target: UInt256, hashes: inout UInt64) -> UInt32? {
+    /// Tries nonces 0, 1, … (at most `limit` of them) on `header` with a midstate; returns the
+    /// first that meets `target`.
+    public static func grind(_ header: BlockHeader, target: UInt256, limit: UInt64 = 1 << 32, hashes: inout UInt64) -> UInt32? {
         let bytes = header.serialized
         let midstate = SHA256Midstate(first64: bytes)
         let tail = bytes[64..<76].withUnsafeBytes {
             (UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)), UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
         }
-        var nonce: UInt32 = 0
-        repeat {
+        var tried: UInt64 = 0
+        while tried < limit && tried < 1 << 32 {
+            let nonce = UInt32(truncatingIfNeeded: tried)
             hashes &+= 1
             if UInt256(midstate.headerHash(tail12: tail.0, tail.1, nonce: nonce)) <= target { return nonce }
-            nonce &+= 1
-        } while nonce != 0
+            tried += 1
+        }
         return nil
     }
 }
