@@ -99,6 +99,25 @@ extension ChainState {
     /// True when `hash` is in the active chain.
     public func isActive(_ hash: BlockHash) -> Bool { index[hash].map(chain.contains) ?? false }
 
+    /// True when `ancestor` is `descendant` or one of its ancestors (both must be known).
+    public func isAncestor(_ ancestor: BlockHash, of descendant: BlockHash) -> Bool {
+        guard let a = index[ancestor], let d = index[descendant] else { return false }
+        return d.descends(from: a)
+    }
+
+    /// The blocks on the way to `hash` whose data this node lacks, oldest first, at most
+    /// `limit` (Core's `FindNextBlocksToDownload`). Empty when `hash` is unknown or invalid.
+    public func blocksToDownload(toward hash: BlockHash, limit: Int) -> [BlockHash] {
+        guard var walk = index[hash], !walk.status.isInvalid else { return [] }
+        var missing = [BlockHash]()
+        while !walk.status.contains(.haveData) {
+            missing.append(walk.hash)
+            guard let parent = walk.parent else { break }
+            walk = parent
+        }
+        return Array(missing.reversed().prefix(limit))
+    }
+
     /// The hash of the active chain's block at `height`.
     public func hash(atHeight height: Int) -> BlockHash? { chain[height]?.hash }
 

@@ -1,0 +1,152 @@
+import BitcoinCrypto
+import Consensus
+
+extension PeerManager {
+    /// Announces the new tip to every peer that does not have it, in the configured relay
+    /// mode. The message is built once and shared by all peers.
+    func announceTip(_ update: ChainUpdate, into output: inout PeerOutput) {
+        let connected = update.net.connected
+        guard let tipBlock = connected.last, node.chain.isActive(tipBlock.hash) else { return }
+        let newBlocks = Array(connected.suffix(8))
+        var headersMessage: NetworkMessage?
+        var inventoryMessage: NetworkMessage?
+        var compactMessage: NetworkMessage?
+        for peer in peerOrder {
+            guard let state = peers[peer], state.handshakeDone, !peerHas(tipBlock.hash, peer: peer) else { continue }
+            switch options.blockRelay {
+            case .push:
+                for block in newBlocks where !peerHas(block.hash, peer: peer) {
+                    output.actions.append(.send(peer, .block(block)))
+                }
+            case .compact where state.compactHighBandwidth:
+                if compactMessage == nil { compactMessage = .compactBlock(CompactBlock(block: tipBlock, nonce: random.next())) }
+                output.actions.append(.send(peer, compactMessage!))
+            case .headers, .compact:
+                if state.preferHeaders {
+                    if headersMessage == nil { headersMessage = .headers(newBlocks.map(\.header)) }
+                    output.actions.append(.send(peer, headersMessage!))
+                } else {
+                    if inventoryMessage == nil { inventoryMessage = .inventory(newBlocks.map { .block($0.hash) }) }
+                    output.actions.append(.send(peer, inventoryMessage!))
+                }
+            case .inv:
+                if inventoryMessage == nil { inventoryMessage = .inventory(newBlocks.map { .block($0.hash) }) }
+                output.actions.append(.send(peer, inventoryMessage!))
+            }
+            peers[peer]?.bestKnownBlock = tipBlock.hash
+        }
+    }
+
+    /// Queues announcements of `transactions` to every peer but `except`; with trickling
+    /// they leave after a Poisson delay per peer, batched.
+    func queueTransactions(_ transactions: [Transaction], except source: PeerID?, now: Int64, into output: inout PeerOutput) {
+        guard !transactions.isEmpty else { return }
+        for peer in peerOrder where peer != source {
+            guard var state = peers[peer], state.handshakeDone else { continue }
+            var queued = false
+            for transaction in transactions where !state.knownTransactions.contains(transaction.txid) {
+                state.transactionQueue.append(transaction.txid)
+                queued = true
+            }
+            guard queued else { continue }
+            if !options.trickle {
+                peers[peer] = state
+                flushTransactions(to: peer, into: &output)
+                continue
+            }
+            if !state.trickleScheduled {
+                state.trickleScheduled = true
+                let mean = Double(state.inbound ? options.trickleMeanInbound : options.trickleMeanOutbound)
+                output.actions.append(.setTimer(afterMicroseconds: Int64(random.nextExponential(mean: mean)), .trickle(peer)))
+            }
+            peers[peer] = state
+        }
+    }
+
+    /// Sends the queued announcements to `peer` as one `inv`.
+    func flushTransactions(to peer: PeerID, into output: inout PeerOutput) {
+        guard var state = peers[peer] else { return }
+        let items = state.transactionQueue.filter { node.mempool.contains($0) && !state.knownTransactions.contains($0) }
+        state.transactionQueue.removeAll()
+        state.trickleScheduled = false
+        for txid in items { state.knownTransactions.insert(txid) }
+        if state.knownTransactions.count > 50_000 { state.knownTransactions.removeAll() }
+        peers[peer] = state
+        if !items.isEmpty { output.actions.append(.send(peer, .inventory(items.map { .transaction($0) }))) }
+    }
+
+    /// A timer the manager asked for has expired.
+    public func timerFired(_ timer: PeerTimer, now: Int64, into output: inout PeerOutput) {
+        switch timer {
+        case .trickle(let peer): flushTransactions(to: peer, into: &output)
+        }
+    }
+
+    // MARK: Local events
+
+    /// A block this node mined: submitted to its own chain and, when `relay` is true,
+    /// announced like any new tip. Withheld blocks (`relay: false`) can be sent later with
+    /// ``publish(_:now:into:)``.
+    public func submitLocalBlock(_ block: Block, relay: Bool, now: Int64, into output: inout PeerOutput) {
+        let submitted: (result: BlockProcessingResult, mempool: MempoolUpdate)
+        do { submitted = try node.submitBlock(block, now: PeerManager.seconds(now)) } catch {
+            output.events.append(.storageFailure(error))
+            return
+        }
+        switch submitted.result.acceptance {
+        case .accepted: output.events.append(.blockAccepted(block, from: nil))
+        case .invalid(let error): output.events.append(.blockRejected(block.hash, error, from: nil))
+        default: break
+        }
+        for (hash, error) in submitted.result.update.invalidated { output.events.append(.blockRejected(hash, error, from: nil)) }
+        if !submitted.result.update.isEmpty { output.events.append(.chainUpdated(submitted.result.update)) }
+        if relay { announceTip(submitted.result.update, into: &output) }
+        if !submitted.mempool.added.isEmpty || !submitted.mempool.removed.isEmpty {
+            output.events.append(.mempoolUpdated(submitted.mempool))
+            queueTransactions(submitted.mempool.added, except: nil, now: now, into: &output)
+        }
+    }
+
+    /// Sends `blocks` (withheld until now, parents first) to every peer: pushed in full in
+    /// `push` mode, otherwise announced so peers fetch them.
+    public func publish(_ blocks: [Block], now: Int64, into output: inout PeerOutput) {
+        guard let last = blocks.last else { return }
+        for peer in peerOrder {
+            guard let state = peers[peer], state.handshakeDone else { continue }
+            let unknown = blocks.filter { !peerHas($0.hash, peer: peer) }
+            guard !unknown.isEmpty else { continue }
+            switch options.blockRelay {
+            case .push:
+                for block in unknown { output.actions.append(.send(peer, .block(block))) }
+            case .compact where state.compactHighBandwidth && unknown.count == 1:
+                output.actions.append(.send(peer, .compactBlock(CompactBlock(block: last, nonce: random.next()))))
+            case .headers where state.preferHeaders, .compact where state.preferHeaders:
+                output.actions.append(.send(peer, .headers(unknown.map(\.header))))
+            default:
+                output.actions.append(.send(peer, .inventory(unknown.map { .block($0.hash) })))
+            }
+            peers[peer]?.bestKnownBlock = last.hash
+        }
+    }
+
+    /// Announces transactions the node's own wallets submitted (already in the mempool).
+    public func relayLocalTransactions(_ update: MempoolUpdate, now: Int64, into output: inout PeerOutput) {
+        if !update.added.isEmpty || !update.removed.isEmpty { output.events.append(.mempoolUpdated(update)) }
+        queueTransactions(update.added, except: nil, now: now, into: &output)
+    }
+
+    /// Sends a transaction to one peer directly (an attacker feeding different nodes
+    /// different versions), without accepting it locally.
+    public func sendTransaction(_ transaction: Transaction, to peer: PeerID, into output: inout PeerOutput) {
+        guard peers[peer]?.handshakeDone == true else { return }
+        peers[peer]?.knownTransactions.insert(transaction.txid)
+        output.actions.append(.send(peer, .transaction(transaction)))
+    }
+
+    /// Asks every peer for headers beyond our tip (after a partition heals or on restart).
+    public func requestSync(into output: inout PeerOutput) {
+        for peer in peerOrder where peers[peer]?.handshakeDone == true {
+            output.actions.append(.send(peer, .getHeaders(locator: node.chain.locator(), stop: .zero)))
+        }
+    }
+}
