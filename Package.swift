@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "BitcoinCrypto", targets: ["BitcoinCrypto"]),
         .library(name: "Consensus", targets: ["Consensus"]),
         .library(name: "Node", targets: ["Node"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
     ],
     targets: [
         // System libraries: module maps only, no Swift code.
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "BitcoinCrypto", dependencies: ["COpenSSL", "CSecp256k1"]),
         .target(name: "Consensus", dependencies: ["BitcoinCrypto"]),
         .target(name: "Node", dependencies: ["BitcoinCrypto", "Consensus", "CLevelDB"]),
+        .target(name: "Simulation", dependencies: ["BitcoinCrypto", "Consensus", "Node"]),
 
         // Benchmarks (release builds: `scripts/bench`). The C baseline calls libsecp256k1
         // directly so the Swift wrappers' overhead can be measured; nothing else uses it.
@@ -30,7 +32,7 @@ let package = Package(
             name: "CBenchBaseline", path: "Benchmarks/CBenchBaseline",
             linkerSettings: [.linkedLibrary("secp256k1")]),
         .executableTarget(
-            name: "regsim-bench", dependencies: ["BitcoinCrypto", "Consensus", "Node", "CBenchBaseline"],
+            name: "regsim-bench", dependencies: ["BitcoinCrypto", "Consensus", "Node", "Simulation", "CBenchBaseline"],
             path: "Benchmarks/regsim-bench"),
 
         // Fixture loading and helpers shared by the test targets.
@@ -38,6 +40,7 @@ let package = Package(
         .testTarget(name: "BitcoinCryptoTests", dependencies: ["BitcoinCrypto", "TestSupport"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "TestSupport"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "TestSupport", "node-crash-helper"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TestSupport"]),
         // The process the crash-safety test kills (see NodeTests/CrashSafetyTests).
         .executableTarget(
             name: "node-crash-helper", dependencies: ["Node", "TestSupport"], path: "Tests/NodeCrashHelper"),

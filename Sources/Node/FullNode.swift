@@ -85,6 +85,13 @@ public final class FullNode {
         return update
     }
 
+    /// `preciousblock`, with the mempool and wallets following.
+    @discardableResult
+    public func preciousBlock(_ hash: BlockHash, now: Int64) throws(ChainStateError) -> (update: ChainUpdate, mempool: MempoolUpdate) {
+        let update = try chain.preciousBlock(hash)
+        return (update, try followChain(update, now: now))
+    }
+
     // MARK: Mining
 
     /// A new block on the tip with the mempool's best transactions, paying `script`

@@ -57,4 +57,16 @@ extension ChainState {
         rebuildCandidates()
         return try activateBestChain()
     }
+
+    /// Core's `preciousblock`: among chains of equal work, prefer the one ending at `hash`
+    /// as if it had arrived first (a later call wins over an earlier one). Does nothing when
+    /// the block has less work than the tip.
+    @discardableResult
+    public func preciousBlock(_ hash: BlockHash) throws(ChainStateError) -> ChainUpdate {
+        guard let entry = index[hash] else { throw .unknownBlock(hash) }
+        guard let tip = chain.tip, entry.chainWork >= tip.chainWork, entry !== tip else { return ChainUpdate() }
+        entry.sequenceId = nextPreciousSequenceId
+        nextPreciousSequenceId -= 1
+        return try activateBestChain()
+    }
 }

@@ -27,6 +27,8 @@ public final class ChainState {
     var orphans = OrphanBlocks()
     var recentBlocks = RecentBlocks()
     var nextSequenceId: Int64 = 1
+    /// Decreasing ids given by ``preciousBlock(_:)`` (in memory only, as in Core).
+    var nextPreciousSequenceId: Int64 = -1
     var blocksSinceFlush = 0
 
     /// Opens the chain state stored in `store`, creating it with the genesis block of
@@ -139,6 +141,9 @@ public final class ChainState {
         chain.setTip(coinsTip)
         rebuildCandidates()
     }
+
+    /// The store the chain state lives in.
+    public var database: any KeyValueStore { store }
 
     /// Writes any coins not yet flushed and releases the store. The chain state must not be
     /// used afterwards.

@@ -177,6 +177,9 @@ extension PeerManager {
                 return
             case .accepted, .duplicate:
                 notePeerHas(header.hash, peer: peer)
+                if case .accepted = result, !options.acceptBlocksFromPeers {
+                    output.events.append(.blockHeaderTracked(header, from: peer))
+                }
                 if options.acceptBlocksFromPeers && needsBlock(header.hash) && blocksInFlight[header.hash] == nil {
                     wanted.append(header.hash)
                 }

@@ -95,8 +95,14 @@ extension Wallet {
     /// first seen.
     public func createDoubleSpend(of original: Txid, to address: Address, feeRate: FeeRate = Wallet.defaultFeeRate) throws(WalletError) -> Transaction {
         guard let record = records[original] else { throw .unknownTransaction(original) }
+        return try createDoubleSpend(of: record.transaction, to: address, feeRate: feeRate)
+    }
+
+    /// Spends exactly the inputs of `original` (a transaction of this wallet's coins, known
+    /// to the network or not) again, to `address`.
+    public func createDoubleSpend(of original: Transaction, to address: Address, feeRate: FeeRate = Wallet.defaultFeeRate) throws(WalletError) -> Transaction {
         var inputs = [Unspent]()
-        for input in record.transaction.inputs {
+        for input in original.inputs {
             guard let funding = records[input.prevout.txid], Int(input.prevout.index) < funding.transaction.outputs.count else {
                 throw .unknownTransaction(input.prevout.txid)
             }

@@ -1,0 +1,140 @@
+/// Identifies a scheduled event, for ``EventKernel/cancel(_:)``.
+public struct EventID: Hashable, Sendable {
+    public let sequence: UInt64
+
+    @usableFromInline init(sequence: UInt64) { self.sequence = sequence }
+}
+
+/// A discrete-event kernel: virtual time, and a heap of events ordered by time, then by
+/// the order they were scheduled in (events at the same time run first-in, first-out).
+///
+/// Time is an integer count of **microseconds** since the simulation began. The kernel owns
+/// nothing global: every simulation has its own. Cancelling is lazy: a cancelled event stays
+/// in the heap and is skipped when it comes up.
+public final class EventKernel<Payload> {
+    @usableFromInline struct Entry {
+        @usableFromInline let time: Int64
+        @usableFromInline let sequence: UInt64
+        @usableFromInline let payload: Payload
+
+        @inlinable init(time: Int64, sequence: UInt64, payload: Payload) {
+            self.time = time
+            self.sequence = sequence
+            self.payload = payload
+        }
+
+        @inlinable func precedes(_ other: Entry) -> Bool {
+            time != other.time ? time < other.time : sequence < other.sequence
+        }
+    }
+
+    @usableFromInline var heap: [Entry] = []
+    @usableFromInline var cancelled = Set<UInt64>()
+    @usableFromInline var nextSequence: UInt64 = 0
+    @usableFromInline var clock: Int64 = 0
+    @usableFromInline var runCount: UInt64 = 0
+
+    /// The current virtual time, microseconds.
+    @inlinable public var now: Int64 { clock }
+    /// Events run so far.
+    @inlinable public var eventsRun: UInt64 { runCount }
+
+    public init() {}
+
+    /// Events waiting (cancelled ones included until they come up).
+    @inlinable public var pendingCount: Int { heap.count }
+
+    /// Schedules `payload` at absolute time `time` (not before now).
+    @inlinable @discardableResult
+    public func schedule(at time: Int64, _ payload: Payload) -> EventID {
+        precondition(time >= now, "events cannot be scheduled in the past")
+        let entry = Entry(time: time, sequence: nextSequence, payload: payload)
+        nextSequence += 1
+        heap.append(entry)
+        siftUp(heap.count - 1)
+        return EventID(sequence: entry.sequence)
+    }
+
+    /// Schedules `payload` after `delay` microseconds.
+    @inlinable @discardableResult
+    public func schedule(after delay: Int64, _ payload: Payload) -> EventID {
+        schedule(at: now + max(0, delay), payload)
+    }
+
+    /// Cancels a scheduled event; it will not run. Cancelling an event that already ran
+    /// does nothing.
+    @inlinable public func cancel(_ id: EventID) {
+        if id.sequence < nextSequence { cancelled.insert(id.sequence) }
+    }
+
+    /// The time of the next event to run, or `nil` when none is left.
+    @inlinable public var nextTime: Int64? {
+        dropCancelledTop()
+        return heap.first?.time
+    }
+
+    /// Runs time forward to the next event and returns it, or `nil` when none is left.
+    @inlinable public func step() -> (time: Int64, payload: Payload)? {
+        dropCancelledTop()
+        guard let top = popTop() else { return nil }
+        clock = top.time
+        runCount += 1
+        return (top.time, top.payload)
+    }
+
+    /// Runs events with `handler` until the next one would be after `end` (or none is
+    /// left), then sets the clock to `end`.
+    @inlinable public func run(until end: Int64, _ handler: (Int64, Payload) -> Void) {
+        while let next = nextTime, next <= end, let event = step() {
+            handler(event.time, event.payload)
+        }
+        if end > clock { clock = end }
+    }
+
+    /// Moves the clock forward to `time` with no event (after the last event of a run).
+    public func advance(to time: Int64) {
+        precondition(time >= clock, "time does not go backwards")
+        clock = time
+    }
+
+    @inlinable func dropCancelledTop() {
+        guard !cancelled.isEmpty else { return }
+        while let top = heap.first, cancelled.remove(top.sequence) != nil { _ = popTop() }
+    }
+
+    @inlinable func popTop() -> Entry? {
+        guard !heap.isEmpty else { return nil }
+        heap.swapAt(0, heap.count - 1)
+        let top = heap.removeLast()
+        if !heap.isEmpty { siftDown(0) }
+        return top
+    }
+
+    @inlinable func siftUp(_ index: Int) {
+        var child = index
+        let entry = heap[child]
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard entry.precedes(heap[parent]) else { break }
+            heap[child] = heap[parent]
+            child = parent
+        }
+        heap[child] = entry
+    }
+
+    @inlinable func siftDown(_ index: Int) {
+        var parent = index
+        let count = heap.count
+        let entry = heap[parent]
+        while true {
+            let left = 2 * parent + 1
+            guard left < count else { break }
+            let right = left + 1
+            let child = right < count && heap[right].precedes(heap[left]) ? right : left
+            guard heap[child].precedes(entry) else { break }
+            heap[parent] = heap[child]
+            parent = child
+        }
+        heap[parent] = entry
+    }
+}

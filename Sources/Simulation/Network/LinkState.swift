@@ -1,0 +1,16 @@
+import Node
+
+/// One direction of a connection: when its wire is free again, when its last message
+/// arrives (TCP delivers in order), and which connection it belongs to (messages of a
+/// closed connection are dropped even if the pair reconnects).
+struct LinkState {
+    var busyUntil: Int64 = 0
+    var lastArrival: Int64 = 0
+    var epoch: UInt32 = 0
+    var connected = false
+    /// Drawn lazily from the simulation's seed, so a link that never samples costs nothing.
+    var random: DeterministicRandom?
+
+    /// The key of the direction `from` → `to`.
+    static func key(_ from: Int, _ to: Int) -> UInt64 { UInt64(UInt32(from)) << 32 | UInt64(UInt32(to)) }
+}

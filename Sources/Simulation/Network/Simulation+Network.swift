@@ -1,0 +1,234 @@
+import Consensus
+import Node
+
+extension Simulation {
+    // MARK: Connections
+
+    /// Opens the connection `dialler` → `acceptor` if both are online, reachable and not banned.
+    func connect(_ dialler: Int, _ acceptor: Int) {
+        guard nodes[dialler].online, nodes[acceptor].online, canReach(dialler, acceptor),
+              !isBanned(dialler, acceptor), !isBanned(acceptor, dialler),
+              links[LinkState.key(dialler, acceptor)]?.connected != true else { return }
+        for (a, b) in [(dialler, acceptor), (acceptor, dialler)] {
+            var link = links[LinkState.key(a, b)] ?? LinkState()
+            link.connected = true
+            link.epoch &+= 1
+            link.busyUntil = max(link.busyUntil, now)
+            links[LinkState.key(a, b)] = link
+            nodes[a].connected.append(b)
+        }
+        output.removeAll()
+        nodes[acceptor].peers.connected(dialler, inbound: true, now: protocolTime, into: &output)
+        process(node: acceptor)
+        output.removeAll()
+        nodes[dialler].peers.connected(acceptor, inbound: false, now: protocolTime, into: &output)
+        process(node: dialler)
+    }
+
+    /// Closes the connection between `a` and `b` on both sides; messages in flight are lost.
+    func disconnect(_ a: Int, _ b: Int) {
+        guard links[LinkState.key(a, b)]?.connected == true else { return }
+        for (x, y) in [(a, b), (b, a)] {
+            links[LinkState.key(x, y)]?.connected = false
+            links[LinkState.key(x, y)]?.epoch &+= 1
+            nodes[x].connected.removeAll { $0 == y }
+            nodes[x].peers.disconnected(y)
+        }
+    }
+
+    func canReach(_ a: Int, _ b: Int) -> Bool {
+        guard let groups = partitionGroup else { return true }
+        return groups[a] == groups[b]
+    }
+
+    func isBanned(_ node: Int, _ peer: Int) -> Bool { (bans[LinkState.key(node, peer)] ?? .min) > now }
+
+    // MARK: Messages
+
+    /// Sends `message` over the link `from` → `to`: queued behind earlier messages for
+    /// transmission at the link's bandwidth, then delayed by the latency model; lost with
+    /// the configured probability.
+    func send(_ message: NetworkMessage, from: Int, to: Int) {
+        let key = LinkState.key(from, to)
+        guard var link = links[key], link.connected else { return }
+        var bytes: [UInt8]?
+        var size: Int
+        if configuration.wireFidelity {
+            let encoded = MessageCodec.encode(message, magic: configuration.params.messageStart)
+            size = encoded.count
+            bytes = encoded
+        } else {
+            size = message.wireSize
+        }
+        if case .block = message, let modelled = configuration.modelledBlockSize { size = max(size, modelled) }
+        var needsRandom = configuration.loss > 0
+        if case .constant = configuration.latency {} else { needsRandom = true }
+        var linkRandom = needsRandom ? (link.random ?? random.split("link \(from) \(to)")) : DeterministicRandom(seed: 0)
+        if configuration.loss > 0 && linkRandom.nextUnit() < configuration.loss {
+            link.random = linkRandom
+            links[key] = link
+            return
+        }
+        let start = max(now + configuration.processingDelay, link.busyUntil)
+        let transmitted = start + transmissionTime(bytes: size, from: from, to: to)
+        let latency = configuration.latency.sample(from: nodes[from].configuration.region, to: nodes[to].configuration.region, random: &linkRandom)
+        let arrival = max(link.lastArrival, transmitted + latency)
+        link.busyUntil = transmitted
+        link.lastArrival = arrival
+        if needsRandom { link.random = linkRandom }
+        links[key] = link
+        bytesDelivered &+= UInt64(size)
+        if let bytes {
+            kernel.schedule(at: arrival, .deliverBytes(from: Int32(from), to: Int32(to), epoch: link.epoch, bytes: bytes))
+        } else {
+            kernel.schedule(at: arrival, .deliver(from: Int32(from), to: Int32(to), epoch: link.epoch, message: message))
+        }
+    }
+
+    /// Time on the wire for `bytes` over `from` → `to`: the slower of the sender's upload
+    /// and the receiver's download, as SimBlock models it.
+    func transmissionTime(bytes: Int, from: Int, to: Int) -> Int64 {
+        let upload = nodes[from].configuration.uploadBitsPerSecond ?? .infinity
+        let download = nodes[to].configuration.downloadBitsPerSecond ?? .infinity
+        let bandwidth = min(upload, download)
+        guard bandwidth.isFinite, bandwidth > 0 else { return 0 }
+        return Int64((Double(bytes * 8) / bandwidth * 1e6).rounded(.up))
+    }
+
+    func linkIsCurrent(from: Int, to: Int, epoch: UInt32) -> Bool {
+        guard let link = links[LinkState.key(from, to)] else { return false }
+        return link.connected && link.epoch == epoch && nodes[to].online
+    }
+
+    func deliver(_ message: NetworkMessage, from: Int, to: Int, epoch: UInt32) {
+        guard linkIsCurrent(from: from, to: to, epoch: epoch) else { return }
+        messagesDelivered &+= 1
+        output.removeAll()
+        nodes[to].peers.receive(message, from: from, now: protocolTime, into: &output)
+        process(node: to)
+    }
+
+    func deliver(bytes: [UInt8], from: Int, to: Int, epoch: UInt32) {
+        guard linkIsCurrent(from: from, to: to, epoch: epoch) else { return }
+        messagesDelivered &+= 1
+        output.removeAll()
+        do {
+            let message = try MessageCodec.decode(bytes, magic: configuration.params.messageStart)
+            nodes[to].peers.receive(message, from: from, now: protocolTime, into: &output)
+        } catch {
+            nodes[to].peers.receivedMalformed(from: from, error: error, now: protocolTime, into: &output)
+        }
+        process(node: to)
+    }
+
+    /// Carries out what a node's peer logic asked for and reports what happened in it.
+    /// Takes the shared ``output`` buffer (handlers may reenter, so it is copied first).
+    func process(node index: Int) {
+        let result = output
+        output.removeAll()
+        for action in result.actions {
+            switch action {
+            case .send(let peer, let message):
+                send(message, from: index, to: peer)
+            case .disconnect(let peer, let banSeconds, _):
+                bans[LinkState.key(index, peer)] = now + banSeconds * SimulationTime.second
+                disconnect(index, peer)
+            case .setTimer(let delay, let timer):
+                kernel.schedule(after: delay, .timer(node: Int32(index), incarnation: Int32(nodes[index].incarnation), timer))
+            }
+        }
+        for event in result.events { nodeEvent(event, at: index) }
+    }
+
+    /// Sends raw bytes from `from` to `to` as if `from` wrote them to its connection (for
+    /// demonstrations of malformed data and misbehaving peers).
+    public func injectBytes(_ bytes: [UInt8], from: Int, to: Int) {
+        guard let link = links[LinkState.key(from, to)], link.connected else { return }
+        kernel.schedule(after: 0, .deliverBytes(from: Int32(from), to: Int32(to), epoch: link.epoch, bytes: bytes))
+    }
+
+    /// Sends `message` from `from` to `to` outside the peer logic (a misbehaving node).
+    public func injectMessage(_ message: NetworkMessage, from: Int, to: Int) {
+        send(message, from: from, to: to)
+    }
+
+    // MARK: Partitions, churn, restarts
+
+    /// Splits the network into `groups` (node indexes; nodes left out form one more group):
+    /// connections across groups close, as TCP connections time out.
+    public func partition(_ groups: [[Int]]) throws(SimulationError) {
+        var assignment = [Int](repeating: groups.count, count: nodes.count)
+        for (number, group) in groups.enumerated() {
+            for node in group {
+                guard nodes.indices.contains(node) else { throw SimulationError("partition names node \(node), which does not exist") }
+                assignment[node] = number
+            }
+        }
+        partitionGroup = assignment
+        for edge in edges where assignment[edge.from] != assignment[edge.to] { disconnect(edge.from, edge.to) }
+        var listed = groups
+        let rest = nodes.indices.filter { assignment[$0] == groups.count }
+        if !rest.isEmpty { listed.append(rest) }
+        emit(.partition(time: now, groups: listed))
+    }
+
+    /// Ends a partition: every topology connection between online nodes reopens, and the
+    /// handshakes start a headers-first sync both ways.
+    public func heal() {
+        partitionGroup = nil
+        emit(.heal(time: now))
+        for edge in edges { connect(edge.from, edge.to) }
+    }
+
+    /// Takes a node off the network (its connections close; it keeps its chain).
+    public func setOffline(_ index: Int) {
+        guard nodes[index].online else { return }
+        for peer in nodes[index].connected { disconnect(index, peer) }
+        nodes[index].online = false
+        emit(.nodeOffline(time: now, node: index))
+    }
+
+    /// Brings a node back: it reconnects to its topology neighbours and syncs.
+    public func setOnline(_ index: Int) {
+        guard !nodes[index].online else { return }
+        nodes[index].online = true
+        emit(.nodeOnline(time: now, node: index))
+        reconnect(index)
+    }
+
+    func reconnect(_ index: Int) {
+        for (peer, outbound) in nodes[index].neighbours {
+            if outbound { connect(index, peer) } else { connect(peer, index) }
+        }
+    }
+
+    /// Restarts a node: closes its chain state (flushing it), reopens it from its store
+    /// (from disk with LevelDB) with an empty mempool, and reconnects. Its wallets are
+    /// recreated from their seeds and rescan the chain.
+    public func restart(_ index: Int) throws(SimulationError) {
+        let wasOnline = nodes[index].online
+        setOffline(index)
+        let old = nodes[index].node
+        do { try old.chain.close() } catch { throw SimulationError("closing \(old.name): \(error)") }
+        let reopened: FullNode
+        if let memory = old.chain.database as? MemoryStore {
+            // A memory store outlives its handle, as files on disk do.
+            memory.reopen()
+            do {
+                reopened = try FullNode(name: old.name, store: memory, params: configuration.params, chainOptions: configuration.chainOptions,
+                                        mempoolOptions: configuration.mempoolOptions, verifier: verifier)
+            } catch { throw SimulationError("reopening \(old.name): \(error)") }
+        } else {
+            reopened = try makeNode(index: index, configuration: nodes[index].configuration)
+        }
+        for wallet in old.wallets {
+            do { try wallet.restore(on: reopened) } catch { throw SimulationError("rescanning wallet \(wallet.name) on \(old.name): \(error)") }
+        }
+        nodes[index].incarnation += 1
+        nodes[index].node = reopened
+        nodes[index].peers = makePeerManager(node: reopened, index: index, incarnation: nodes[index].incarnation)
+        nodes[index].reportedConfirmations = [:]
+        emit(.nodeRestarted(time: now, node: index, height: reopened.chain.height))
+        if wasOnline { setOnline(index) }
+    }
+}

@@ -1,0 +1,111 @@
+import Consensus
+
+/// Something that happened in a simulation, at a simulation time (microseconds). Node and
+/// miner fields are indexes into the configuration's lists.
+public enum SimulationEvent: Sendable, Equatable {
+    /// A miner found a block on `node`.
+    case blockFound(time: Int64, miner: Int, node: Int, hash: BlockHash, height: Int, transactions: Int, published: Bool)
+    /// A node stored a block's data for the first time (its finder included).
+    case blockReceived(time: Int64, node: Int, hash: BlockHash, from: Int?)
+    /// A node accepted a transaction into its mempool.
+    case transactionReceived(time: Int64, node: Int, txid: Txid, from: Int?)
+    /// A node's active tip moved.
+    case tipChanged(time: Int64, node: Int, hash: BlockHash, height: Int)
+    /// A node left its chain for one with more work: `depth` blocks disconnected, and the
+    /// transactions of those blocks that the new chain does not contain.
+    case reorg(time: Int64, node: Int, depth: Int, oldTip: BlockHash, newTip: BlockHash, reversed: [Txid])
+    /// A watched transaction's confirmations changed on a node (0: unconfirmed again; -1: conflicted).
+    case confirmations(time: Int64, node: Int, txid: Txid, count: Int)
+    case blockRejected(time: Int64, node: Int, hash: BlockHash, reason: String, from: Int?)
+    case transactionRejected(time: Int64, node: Int, txid: Txid, reason: String, from: Int?)
+    /// A node disconnected (and banned) a peer that broke the rules.
+    case misbehaviour(time: Int64, node: Int, peer: Int, reason: String)
+    case partition(time: Int64, groups: [[Int]])
+    case heal(time: Int64)
+    case nodeOffline(time: Int64, node: Int)
+    case nodeOnline(time: Int64, node: Int)
+    case nodeRestarted(time: Int64, node: Int, height: Int)
+    case hashpowerChanged(time: Int64, miner: Int, hashpower: Double)
+    /// A withholding miner released blocks.
+    case blocksPublished(time: Int64, miner: Int, count: Int, tip: BlockHash)
+    /// A double-spend attack moved on: `phase` is `started`, `payment-broadcast`,
+    /// `released`, `succeeded`, `failed` or `gave-up`.
+    case attack(time: Int64, miner: Int, phase: String, detail: String)
+    /// A node's database failed.
+    case storageFailure(time: Int64, node: Int, message: String)
+    /// A line of narration.
+    case note(time: Int64, text: String)
+
+    /// When it happened, microseconds.
+    public var time: Int64 {
+        switch self {
+        case .blockFound(let time, _, _, _, _, _, _), .blockReceived(let time, _, _, _), .transactionReceived(let time, _, _, _),
+             .tipChanged(let time, _, _, _), .reorg(let time, _, _, _, _, _), .confirmations(let time, _, _, _),
+             .blockRejected(let time, _, _, _, _), .transactionRejected(let time, _, _, _, _), .misbehaviour(let time, _, _, _),
+             .partition(let time, _), .heal(let time), .nodeOffline(let time, _), .nodeOnline(let time, _),
+             .nodeRestarted(let time, _, _), .hashpowerChanged(let time, _, _), .blocksPublished(let time, _, _, _),
+             .attack(let time, _, _, _), .storageFailure(let time, _, _), .note(let time, _):
+            return time
+        }
+    }
+
+    /// The event as one line of JSON with a fixed key order (`"t"` in microseconds first,
+    /// then `"type"`), so that equal runs give byte-identical logs.
+    public var jsonLine: String {
+        var json = JSONLine()
+        json.add("t", time)
+        switch self {
+        case let .blockFound(_, miner, node, hash, height, transactions, published):
+            json.add("type", "block-found")
+            json.add("miner", miner); json.add("node", node); json.add("hash", hash.description)
+            json.add("height", height); json.add("txs", transactions); json.add("published", published)
+        case let .blockReceived(_, node, hash, from):
+            json.add("type", "block-received")
+            json.add("node", node); json.add("hash", hash.description); json.add("from", from)
+        case let .transactionReceived(_, node, txid, from):
+            json.add("type", "tx-received")
+            json.add("node", node); json.add("txid", txid.description); json.add("from", from)
+        case let .tipChanged(_, node, hash, height):
+            json.add("type", "tip-changed")
+            json.add("node", node); json.add("hash", hash.description); json.add("height", height)
+        case let .reorg(_, node, depth, oldTip, newTip, reversed):
+            json.add("type", "reorg")
+            json.add("node", node); json.add("depth", depth); json.add("old-tip", oldTip.description)
+            json.add("new-tip", newTip.description); json.add("reversed", reversed.map(\.description))
+        case let .confirmations(_, node, txid, count):
+            json.add("type", "confirmations")
+            json.add("node", node); json.add("txid", txid.description); json.add("count", count)
+        case let .blockRejected(_, node, hash, reason, from):
+            json.add("type", "block-rejected")
+            json.add("node", node); json.add("hash", hash.description); json.add("reason", reason); json.add("from", from)
+        case let .transactionRejected(_, node, txid, reason, from):
+            json.add("type", "tx-rejected")
+            json.add("node", node); json.add("txid", txid.description); json.add("reason", reason); json.add("from", from)
+        case let .misbehaviour(_, node, peer, reason):
+            json.add("type", "misbehaviour")
+            json.add("node", node); json.add("peer", peer); json.add("reason", reason)
+        case let .partition(_, groups):
+            json.add("type", "partition")
+            json.addRaw("groups", "[" + groups.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",") + "]")
+        case .heal:
+            json.add("type", "heal")
+        case let .nodeOffline(_, node):
+            json.add("type", "node-offline"); json.add("node", node)
+        case let .nodeOnline(_, node):
+            json.add("type", "node-online"); json.add("node", node)
+        case let .nodeRestarted(_, node, height):
+            json.add("type", "node-restarted"); json.add("node", node); json.add("height", height)
+        case let .hashpowerChanged(_, miner, hashpower):
+            json.add("type", "hashpower"); json.add("miner", miner); json.add("hashpower", hashpower)
+        case let .blocksPublished(_, miner, count, tip):
+            json.add("type", "blocks-published"); json.add("miner", miner); json.add("count", count); json.add("tip", tip.description)
+        case let .attack(_, miner, phase, detail):
+            json.add("type", "attack"); json.add("miner", miner); json.add("phase", phase); json.add("detail", detail)
+        case let .storageFailure(_, node, message):
+            json.add("type", "storage-failure"); json.add("node", node); json.add("message", message)
+        case let .note(_, text):
+            json.add("type", "note"); json.add("text", text)
+        }
+        return json.finish()
+    }
+}
