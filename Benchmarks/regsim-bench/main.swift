@@ -19,12 +19,15 @@ case "mempool":
     MempoolBenchmarks.run()
 case "breakdown":
     Breakdown.run()
+case "simulation":
+    SimulationBenchmarks.run(arguments: Array(arguments.dropFirst()))
 case "all":
     CryptoBenchmarks.run(fixtures: fixtures)
     ScriptBenchmarks.run()
     ChainBenchmarks.run()
     MempoolBenchmarks.run()
+    SimulationBenchmarks.run(arguments: [])
 default:
-    print("unknown suite \(suite); use crypto, script, chain, mempool, breakdown or all")
+    print("unknown suite \(suite); use crypto, script, chain, mempool, simulation [kernel|year|NODES…], breakdown or all")
     exit(2)
 }

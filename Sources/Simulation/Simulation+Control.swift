@@ -39,7 +39,7 @@ extension Simulation {
         for block in mined { blocks[block.hash] = block }
         bootstrapHeight = nodes[0].node.chain.height
         for miner in miners.indices { miners[miner].selfish?.adopted(height: bootstrapHeight) }
-        for miner in miners.indices where !configuration.params.noRetargeting { scheduleNextBlock(miner) }
+        for miner in miners.indices where retargeting { scheduleNextBlock(miner) }
     }
 
     // MARK: Transactions

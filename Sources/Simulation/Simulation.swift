@@ -37,6 +37,12 @@ public final class Simulation {
     var links: [UInt64: LinkState] = [:]
     var edges: [Topology.Edge] = []
     var miners: [MinerState] = []
+    /// For each node, the miners whose blocks it builds (first node of each miner).
+    var minersByNode: [[Int]] = []
+    /// Miners running a double-spend attack.
+    var attackers: [Int] = []
+    /// True when the chain retargets (block rates then follow each miner's tip).
+    let retargeting: Bool
     /// Total hashpower at the start: the rate that gives one block per target interval.
     var baseHashpower = 1.0
     var observers: [(SimulationEvent) -> Void] = []
@@ -66,6 +72,7 @@ public final class Simulation {
     public init(configuration: SimulationConfiguration) throws(SimulationError) {
         self.configuration = configuration
         random = DeterministicRandom(seed: configuration.seed)
+        retargeting = !configuration.params.noRetargeting
         guard !configuration.nodes.isEmpty else { throw SimulationError("a simulation needs at least one node") }
         guard (0...1).contains(configuration.loss) else { throw SimulationError("loss \(configuration.loss) is not a probability") }
         guard configuration.targetBlockInterval > 0 else { throw SimulationError("the target block interval must be positive") }
@@ -120,6 +127,8 @@ public final class Simulation {
             case .selfish(let gamma):
                 if let gamma, !(0...1).contains(gamma) { throw SimulationError("miner \(miner.name): gamma \(gamma) is not between 0 and 1") }
                 state.selfish = SelfishMiner(gamma: gamma)
+                // Its node keeps its own chain: peers' blocks only tell it how far the public chain is.
+                nodes[miner.nodes[0]].peers.options.acceptBlocksFromPeers = false
             case .doubleSpend(let attack):
                 guard nodes.indices.contains(attack.merchantNode) else { throw SimulationError("miner \(miner.name): merchant node \(attack.merchantNode) does not exist") }
                 guard attack.confirmations >= 0, attack.premine >= 0, attack.giveUpDeficit >= 1 else {
@@ -128,6 +137,11 @@ public final class Simulation {
                 state.attack = DoubleSpendAttacker(attack: attack)
             }
             miners.append(state)
+        }
+        minersByNode = [[Int]](repeating: [], count: nodes.count)
+        for (index, miner) in miners.enumerated() {
+            minersByNode[miner.configuration.nodes[0]].append(index)
+            if miner.attack != nil { attackers.append(index) }
         }
         let total = miners.reduce(0) { $0 + $1.hashpower }
         baseHashpower = total > 0 ? total : 1

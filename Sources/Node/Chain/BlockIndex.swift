@@ -59,8 +59,11 @@ final class BlockIndex {
         return walk
     }
 
-    /// The median of the last 11 block times ending here (BIP 113's clock).
-    var medianTimePast: Int64 {
+    /// The median of the last 11 block times ending here (BIP 113's clock), computed once:
+    /// headers and ancestry never change.
+    lazy var medianTimePast: Int64 = computeMedianTimePast()
+
+    private func computeMedianTimePast() -> Int64 {
         var times = [Int64]()
         times.reserveCapacity(11)
         var walk: BlockIndex? = self

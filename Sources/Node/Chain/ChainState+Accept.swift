@@ -148,6 +148,10 @@ extension ChainState {
         let interval = params.difficultyAdjustmentInterval
         if (parent.height + 1) % interval != 0 || params.noRetargeting {
             guard params.allowMinDifficultyBlocks else { return parent.header.bits }
+            // Without retargeting, a chain whose genesis is at the limit stays there (by
+            // induction: every rule below returns the limit or an ancestor's bits), so the
+            // walk back to the last retarget height — thousands of blocks — can be skipped.
+            if params.noRetargeting && parent.header.bits == limit && params.genesisBlock.header.bits == limit { return limit }
             // Testnet and regtest: a block long after its parent may use the minimum difficulty;
             // otherwise the last block that did not.
             if Int64(blockTime) > Int64(parent.header.time) + params.targetSpacing * 2 { return limit }

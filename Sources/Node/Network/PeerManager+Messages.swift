@@ -117,8 +117,8 @@ extension PeerManager {
 
     /// True when the node has no data for `hash` (and it is not known to be invalid).
     func needsBlock(_ hash: BlockHash) -> Bool {
-        guard let info = node.chain.info(for: hash) else { return true }
-        return !info.status.contains(.haveData) && !info.status.isInvalid
+        guard let entry = node.chain.index[hash] else { return true }
+        return !entry.status.contains(.haveData) && !entry.status.isInvalid
     }
 
     func knowsTransaction(_ txid: Txid) -> Bool {
@@ -128,11 +128,11 @@ extension PeerManager {
     /// Records that `peer` has `hash`: its best known block moves forward if this one has
     /// more work (so we do not announce the block back to it).
     func notePeerHas(_ hash: BlockHash, peer: PeerID) {
-        guard let info = node.chain.info(for: hash) else {
+        guard let entry = node.chain.index[hash] else {
             if peers[peer]?.bestKnownBlock == nil { peers[peer]?.bestKnownBlock = hash }
             return
         }
-        if let known = peers[peer]?.bestKnownBlock, let knownInfo = node.chain.info(for: known), knownInfo.chainWork >= info.chainWork {
+        if let known = peers[peer]?.bestKnownBlock, let knownEntry = node.chain.index[known], knownEntry.chainWork >= entry.chainWork {
             return
         }
         peers[peer]?.bestKnownBlock = hash

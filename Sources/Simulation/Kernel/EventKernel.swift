@@ -12,15 +12,17 @@ public struct EventID: Hashable, Sendable {
 /// nothing global: every simulation has its own. Cancelling is lazy: a cancelled event stays
 /// in the heap and is skipped when it comes up.
 public final class EventKernel<Payload> {
+    /// A heap entry stays small (24 bytes) whatever the payload: payloads wait in a slab and
+    /// the heap moves only their slot numbers.
     @usableFromInline struct Entry {
         @usableFromInline let time: Int64
         @usableFromInline let sequence: UInt64
-        @usableFromInline let payload: Payload
+        @usableFromInline let slot: Int
 
-        @inlinable init(time: Int64, sequence: UInt64, payload: Payload) {
+        @inlinable init(time: Int64, sequence: UInt64, slot: Int) {
             self.time = time
             self.sequence = sequence
-            self.payload = payload
+            self.slot = slot
         }
 
         @inlinable func precedes(_ other: Entry) -> Bool {
@@ -28,6 +30,8 @@ public final class EventKernel<Payload> {
         }
     }
 
+    @usableFromInline var payloads: [Payload?] = []
+    @usableFromInline var freeSlots: [Int] = []
     @usableFromInline var heap: [Entry] = []
     @usableFromInline var cancelled = Set<UInt64>()
     @usableFromInline var nextSequence: UInt64 = 0
@@ -47,8 +51,16 @@ public final class EventKernel<Payload> {
     /// Schedules `payload` at absolute time `time` (not before now).
     @inlinable @discardableResult
     public func schedule(at time: Int64, _ payload: Payload) -> EventID {
-        precondition(time >= now, "events cannot be scheduled in the past")
-        let entry = Entry(time: time, sequence: nextSequence, payload: payload)
+        precondition(time >= clock, "events cannot be scheduled in the past")
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            payloads[slot] = payload
+        } else {
+            slot = payloads.count
+            payloads.append(payload)
+        }
+        let entry = Entry(time: time, sequence: nextSequence, slot: slot)
         nextSequence += 1
         heap.append(entry)
         siftUp(heap.count - 1)
@@ -76,10 +88,16 @@ public final class EventKernel<Payload> {
     /// Runs time forward to the next event and returns it, or `nil` when none is left.
     @inlinable public func step() -> (time: Int64, payload: Payload)? {
         dropCancelledTop()
-        guard let top = popTop() else { return nil }
+        guard let top = popTop(), let payload = takePayload(top.slot) else { return nil }
         clock = top.time
         runCount += 1
-        return (top.time, top.payload)
+        return (top.time, payload)
+    }
+
+    @inlinable func takePayload(_ slot: Int) -> Payload? {
+        let payload = payloads[slot].take()
+        freeSlots.append(slot)
+        return payload
     }
 
     /// Runs events with `handler` until the next one would be after `end` (or none is
@@ -99,7 +117,10 @@ public final class EventKernel<Payload> {
 
     @inlinable func dropCancelledTop() {
         guard !cancelled.isEmpty else { return }
-        while let top = heap.first, cancelled.remove(top.sequence) != nil { _ = popTop() }
+        while let top = heap.first, cancelled.remove(top.sequence) != nil {
+            _ = popTop()
+            _ = takePayload(top.slot)
+        }
     }
 
     @inlinable func popTop() -> Entry? {

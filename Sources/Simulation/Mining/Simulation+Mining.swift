@@ -11,7 +11,7 @@ extension Simulation {
         let miner = miners[index]
         guard miner.hashpower > 0 else { return 0 }
         var rate = miner.hashpower / baseHashpower / Double(configuration.targetBlockInterval)
-        if !configuration.params.noRetargeting {
+        if retargeting {
             let chain = nodes[miner.configuration.nodes[0]].node.chain
             let next = chain.nextBits(blockTime: UInt32(clamping: unixTime)).expanded.target.doubleValue
             let genesis = configuration.params.genesisBlock.header.bits.expanded.target.doubleValue
@@ -67,15 +67,15 @@ extension Simulation {
     /// Reschedules miners whose rate depends on node `index`'s tip (retargeting), and lets
     /// attackers watching the node react.
     func tipChangedForMiners(at index: Int) {
-        if !configuration.params.noRetargeting {
-            for miner in miners.indices where miners[miner].configuration.nodes[0] == index {
-                if blockRate(miner) != miners[miner].currentRate { scheduleNextBlock(miner) }
-            }
+        if retargeting {
+            for miner in minersByNode[index] where blockRate(miner) != miners[miner].currentRate { scheduleNextBlock(miner) }
         }
-        for miner in miners.indices {
-            guard let attack = miners[miner].attack, attack.attack.merchantNode == index else { continue }
-            if attack.phase == .racing { checkRelease(miner: miner) }
-            if attack.phase == .released { checkOutcome(miner: miner) }
+        for miner in attackers where miners[miner].attack?.attack.merchantNode == index {
+            switch miners[miner].attack?.phase {
+            case .racing?: checkRelease(miner: miner)
+            case .released?: checkOutcome(miner: miner)
+            default: break
+            }
         }
     }
 
@@ -84,7 +84,7 @@ extension Simulation {
     /// A block header from a peer reached a withholding miner's node.
     func publicBlockSeen(_ header: BlockHeader, byNode index: Int) {
         guard let height = nodes[index].node.chain.info(for: header.hash)?.height else { return }
-        for miner in miners.indices where miners[miner].configuration.nodes[0] == index {
+        for miner in minersByNode[index] {
             if miners[miner].selfish != nil {
                 selfishReaction(miner: miner, publicBlock: header.hash, height: height)
             } else if miners[miner].attack?.isActive == true {
@@ -165,6 +165,15 @@ extension Simulation {
         guard hashpower >= 0, hashpower.isFinite else { throw SimulationError("hashpower \(hashpower) must be a non-negative number") }
         miners[index].hashpower = hashpower
         emit(.hashpowerChanged(time: now, miner: index, hashpower: hashpower))
+        scheduleNextBlock(index)
+    }
+}
+
+extension Simulation {
+    /// Stops miner `index` (hashpower 0) without an event: for ending a workload after a
+    /// number of blocks.
+    public func setMinerIdle(_ index: Int) {
+        miners[index].hashpower = 0
         scheduleNextBlock(index)
     }
 }

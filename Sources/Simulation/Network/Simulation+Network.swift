@@ -202,11 +202,10 @@ extension Simulation {
         }
     }
 
-    /// Restarts a node: closes its chain state (flushing it), reopens it from its store
-    /// (from disk with LevelDB) with an empty mempool, and reconnects. Its wallets are
+    /// Restarts a node (online or not): closes its chain state (flushing it), reopens it
+    /// from its store (from disk with LevelDB) with an empty mempool, and brings it online. Its wallets are
     /// recreated from their seeds and rescan the chain.
     public func restart(_ index: Int) throws(SimulationError) {
-        let wasOnline = nodes[index].online
         setOffline(index)
         let old = nodes[index].node
         do { try old.chain.close() } catch { throw SimulationError("closing \(old.name): \(error)") }
@@ -226,9 +225,11 @@ extension Simulation {
         }
         nodes[index].incarnation += 1
         nodes[index].node = reopened
+        let acceptsBlocks = nodes[index].peers.options.acceptBlocksFromPeers
         nodes[index].peers = makePeerManager(node: reopened, index: index, incarnation: nodes[index].incarnation)
+        nodes[index].peers.options.acceptBlocksFromPeers = acceptsBlocks
         nodes[index].reportedConfirmations = [:]
         emit(.nodeRestarted(time: now, node: index, height: reopened.chain.height))
-        if wasOnline { setOnline(index) }
+        setOnline(index)
     }
 }

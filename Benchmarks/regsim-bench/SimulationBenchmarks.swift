@@ -1,0 +1,95 @@
+import Foundation
+import Node
+import Simulation
+
+/// Issue 6's figures: the kernel alone, a simulated year of five miners, and SimBlock's
+/// propagation workload.
+enum SimulationBenchmarks {
+    static func run(arguments: [String]) {
+        if arguments.isEmpty || arguments.contains("kernel") { kernel() }
+        if arguments.isEmpty || arguments.contains("year") { year() }
+        let sizes = arguments.compactMap(Int.init)
+        for nodes in sizes.isEmpty && arguments.isEmpty ? [6_000, 10_000] : sizes { simblock(nodes: nodes) }
+    }
+
+    /// Events per second of the bare kernel: schedule and run 10 M events with random times.
+    static func kernel() {
+        let count = 10_000_000
+        var random = DeterministicRandom(seed: 1)
+        let seconds = Measure.median(rounds: 3) {
+            let kernel = EventKernel<Int>()
+            for index in 0..<1_000 { kernel.schedule(at: Int64(random.next() % 1_000_000), index) }
+            var sum = 0
+            for _ in 0..<count {
+                guard let event = kernel.step() else { break }
+                sum &+= event.payload
+                kernel.schedule(after: Int64(random.next() % 1_000_000), event.payload)
+            }
+            precondition(sum != 0)
+        }
+        print("kernel: \(Measure.rate(Double(count) / seconds, "events")) (1,000 pending, schedule + step)")
+    }
+
+    /// One simulated year of five miners (10/20/20/20/30%), full mesh, 10 s latency, push relay.
+    static func year() {
+        var configuration = SimulationConfiguration(nodes: NodeConfiguration.named(count: 5))
+        configuration.latency = .constant(10 * SimulationTime.second)
+        configuration.peer.blockRelay = .push
+        configuration.peer.trickle = false
+        configuration.miners = zip([0.1, 0.2, 0.2, 0.2, 0.3], 0..<5).map { MinerConfiguration(name: "m\($1 + 1)", node: $1, hashpower: $0) }
+        var metrics: SimulationMetrics?
+        var events: UInt64 = 0
+        let seconds = Measure.seconds {
+            let simulation = try! Simulation(configuration: configuration)
+            simulation.run(until: 365 * SimulationTime.day)
+            metrics = simulation.metrics()
+            events = simulation.eventsRun
+        }
+        guard let metrics else { return }
+        print(String(format: "year: %d blocks, %d events in %.2f s (%.0f blocks/s); stale %.2f%%; m1 share %.4f stale %.2f%%, m5 share %.4f stale %.2f%%",
+                     metrics.blocksFound, events, seconds, Double(metrics.blocksFound) / seconds, metrics.staleRate * 100,
+                     metrics.miners[0].mainChainShare, metrics.miners[0].staleRate * 100,
+                     metrics.miners[4].mainChainShare, metrics.miners[4].staleRate * 100))
+    }
+
+    /// SimBlock's Bitcoin workload: `nodes` nodes in its six regions with its latencies and
+    /// bandwidths, 8 outbound peers each, blocks of a modelled 535 kB every 10 minutes found
+    /// by random nodes, until 100 blocks are found and have reached every node. Every node
+    /// validates every block.
+    static func simblock(nodes count: Int) {
+        var configuration = SimulationConfiguration(nodes: NodeConfiguration.regional(count: count))
+        configuration.topology = .bitcoin(outbound: 8, maxInbound: 125)
+        configuration.latency = .regions
+        configuration.peer.blockRelay = .inv
+        configuration.peer.trickle = false
+        configuration.modelledBlockSize = 535_000
+        configuration.chainOptions.recentBlockLimit = 2
+        // SimBlock gives every node a share of the hashpower.
+        configuration.miners = (0..<count).map { MinerConfiguration(name: "n\($0 + 1)", node: $0, hashpower: 1) }
+        var summary = ""
+        let before = residentMegabytes()
+        let seconds = Measure.seconds {
+            let simulation = try! Simulation(configuration: configuration)
+            var found = 0
+            simulation.subscribe { event in if case .blockFound = event { found += 1 } }
+            simulation.run(until: .max / 2) { found < 100 }
+            for index in 0..<count { simulation.setMinerIdle(index) }
+            simulation.run(until: simulation.now + 10 * SimulationTime.minute)
+            let metrics = simulation.metrics()
+            let full = metrics.propagation.last!
+            summary = String(format: "%d blocks, %d at 100%%, median time to 50%% %.2f s / 90%% %.2f s / 100%% %.2f s, stale %.1f%%, %.1f M messages, %d events",
+                             metrics.blocksFound, full.blocks, metrics.propagation[0].median, metrics.propagation[1].median, full.median,
+                             metrics.staleRate * 100, Double(metrics.messagesDelivered) / 1e6, simulation.eventsRun)
+        }
+        print(String(format: "simblock %d nodes: %.2f s, peak RSS %.0f MB (before %.0f MB): ", count, seconds, peakResidentMegabytes(), before) + summary)
+    }
+
+    static func residentMegabytes() -> Double { statusField("VmRSS:") }
+    static func peakResidentMegabytes() -> Double { statusField("VmHWM:") }
+
+    static func statusField(_ name: String) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
+        return Double(line.split(separator: " ").dropFirst().first.map(String.init) ?? "0").map { $0 / 1024 } ?? 0
+    }
+}

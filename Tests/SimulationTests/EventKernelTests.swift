@@ -1,0 +1,53 @@
+import Simulation
+import Testing
+
+@Suite struct EventKernelTests {
+    /// Events run by time, then first-scheduled first; cancelled ones never run.
+    @Test func ordersByTimeThenSequenceAndCancelsLazily() {
+        let kernel = EventKernel<String>()
+        kernel.schedule(at: 20, "c")
+        kernel.schedule(at: 10, "a")
+        let cancelled = kernel.schedule(at: 15, "x")
+        kernel.schedule(at: 10, "b")
+        kernel.schedule(at: 30, "d")
+        kernel.cancel(cancelled)
+        var seen = [String]()
+        kernel.run(until: 25) { _, payload in seen.append(payload) }
+        #expect(seen == ["a", "b", "c"])
+        #expect(kernel.now == 25)
+        #expect(kernel.step()?.payload == "d")
+        #expect(kernel.step() == nil)
+        #expect(kernel.eventsRun == 4)
+    }
+
+    /// Events scheduled while running, at the current time, run after those already queued.
+    @Test func eventsScheduledDuringARunKeepFIFOOrder() {
+        let kernel = EventKernel<Int>()
+        kernel.schedule(at: 5, 1)
+        kernel.schedule(at: 5, 2)
+        var seen = [Int]()
+        kernel.run(until: 100) { _, value in
+            seen.append(value)
+            if value == 1 { kernel.schedule(after: 0, 3) }
+        }
+        #expect(seen == [1, 2, 3])
+    }
+
+    /// A large random schedule comes out sorted.
+    @Test func manyEventsComeOutSorted() {
+        let kernel = EventKernel<Int64>()
+        var state: UInt64 = 7
+        for _ in 0..<10_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let time = Int64(state >> 40)
+            kernel.schedule(at: time, time)
+        }
+        var last = Int64.min
+        var sorted = true
+        while let event = kernel.step() {
+            if event.payload < last { sorted = false }
+            last = event.payload
+        }
+        #expect(sorted)
+    }
+}
