@@ -41,6 +41,10 @@ public final class Simulation {
     var minersByNode: [[Int]] = []
     /// Miners running a double-spend attack.
     var attackers: [Int] = []
+    /// Per-node figures the network model reads for every message.
+    var uploadBandwidth: [Double] = []
+    var downloadBandwidth: [Double] = []
+    var regions: [Region] = []
     /// True when the chain retargets (block rates then follow each miner's tip).
     let retargeting: Bool
     /// Total hashpower at the start: the rate that gives one block per target interval.
@@ -81,6 +85,9 @@ public final class Simulation {
             nodes.append(SimulatedNode(index: index, configuration: nodeConfiguration, node: node,
                                        peers: makePeerManager(node: node, index: index, incarnation: 0)))
         }
+        uploadBandwidth = configuration.nodes.map { $0.uploadBitsPerSecond ?? .infinity }
+        downloadBandwidth = configuration.nodes.map { $0.downloadBitsPerSecond ?? .infinity }
+        regions = configuration.nodes.map(\.region)
         var topologyRandom = random.split("topology")
         do { edges = try configuration.topology.edges(count: nodes.count, random: &topologyRandom) } catch { throw SimulationError("topology: \(error)") }
         for edge in edges {

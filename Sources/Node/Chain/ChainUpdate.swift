@@ -30,6 +30,8 @@ public struct ChainUpdate: Sendable {
     /// tip first), and blocks that are on it after and were not before (in chain order).
     /// What mempools and wallets react to.
     public var net: (disconnected: [Block], connected: [Block]) {
+        // The common case, a tip extended: nothing to cancel out.
+        if steps.allSatisfy({ if case .connected = $0 { return true } else { return false } }) { return ([], connected) }
         var first = [BlockHash: Bool]()  // hash -> first step was a connect
         var last = [BlockHash: Bool]()
         var blocks = [BlockHash: Block]()

@@ -89,7 +89,8 @@ public struct PeerOutput: Sendable {
 /// payment) into announcements. It reads no clock and schedules nothing itself: callers pass
 /// the time and run the timers it requests.
 public final class PeerManager {
-    struct Peer {
+    /// A class, so that updating one field in the dictionary does not copy the sets.
+    final class Peer {
         let id: PeerID
         let inbound: Bool
         var versionReceived = false
@@ -103,6 +104,11 @@ public final class PeerManager {
         var trickleScheduled = false
         var blocksInFlight = 0
         var handshakeDone: Bool { versionReceived && verackReceived }
+
+        init(id: PeerID, inbound: Bool) {
+            self.id = id
+            self.inbound = inbound
+        }
     }
 
     public let node: FullNode

@@ -71,7 +71,7 @@ extension Simulation {
         }
         let start = max(now + configuration.processingDelay, link.busyUntil)
         let transmitted = start + transmissionTime(bytes: size, from: from, to: to)
-        let latency = configuration.latency.sample(from: nodes[from].configuration.region, to: nodes[to].configuration.region, random: &linkRandom)
+        let latency = configuration.latency.sample(from: regions[from], to: regions[to], random: &linkRandom)
         let arrival = max(link.lastArrival, transmitted + latency)
         link.busyUntil = transmitted
         link.lastArrival = arrival
@@ -88,9 +88,7 @@ extension Simulation {
     /// Time on the wire for `bytes` over `from` → `to`: the slower of the sender's upload
     /// and the receiver's download, as SimBlock models it.
     func transmissionTime(bytes: Int, from: Int, to: Int) -> Int64 {
-        let upload = nodes[from].configuration.uploadBitsPerSecond ?? .infinity
-        let download = nodes[to].configuration.downloadBitsPerSecond ?? .infinity
-        let bandwidth = min(upload, download)
+        let bandwidth = min(uploadBandwidth[from], downloadBandwidth[to])
         guard bandwidth.isFinite, bandwidth > 0 else { return 0 }
         return Int64((Double(bytes * 8) / bandwidth * 1e6).rounded(.up))
     }
@@ -124,8 +122,9 @@ extension Simulation {
     /// Carries out what a node's peer logic asked for and reports what happened in it.
     /// Takes the shared ``output`` buffer (handlers may reenter, so it is copied first).
     func process(node index: Int) {
-        let result = output
-        output.removeAll()
+        // Take the buffer rather than copy it: a shared buffer would be copied on reuse.
+        var result = PeerOutput()
+        swap(&result, &output)
         for action in result.actions {
             switch action {
             case .send(let peer, let message):
