@@ -8,6 +8,12 @@ let package = Package(
         .library(name: "Consensus", targets: ["Consensus"]),
         .library(name: "Node", targets: ["Node"]),
         .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
+        .executable(name: "regsim", targets: ["regsim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
         // System libraries: module maps only, no Swift code.
@@ -25,6 +31,10 @@ let package = Package(
         .target(name: "Consensus", dependencies: ["BitcoinCrypto"]),
         .target(name: "Node", dependencies: ["BitcoinCrypto", "Consensus", "CLevelDB"]),
         .target(name: "Simulation", dependencies: ["BitcoinCrypto", "Consensus", "Node"]),
+        .target(name: "Scenario", dependencies: ["Consensus", "Node", "Simulation", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(
+            name: "regsim",
+            dependencies: ["Consensus", "Node", "Simulation", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks (release builds: `scripts/bench`). The C baseline calls libsecp256k1
         // directly so the Swift wrappers' overhead can be measured; nothing else uses it.
@@ -41,6 +51,7 @@ let package = Package(
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "TestSupport"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "TestSupport", "node-crash-helper"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport", "regsim"]),
         // The process the crash-safety test kills (see NodeTests/CrashSafetyTests).
         .executableTarget(
             name: "node-crash-helper", dependencies: ["Node", "TestSupport"], path: "Tests/NodeCrashHelper"),

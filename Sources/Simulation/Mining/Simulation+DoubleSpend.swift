@@ -130,3 +130,11 @@ extension Simulation {
     /// The phase of miner `index`'s double-spend attack (`nil` for other strategies).
     public func attackPhase(ofMiner index: Int) -> String? { miners[index].attack?.phase.rawValue }
 }
+
+extension Simulation {
+    /// The payment and the conflicting transaction of miner `index`'s double-spend attack,
+    /// once it has started.
+    public func attackTransactions(ofMiner index: Int) -> (payment: Transaction?, conflict: Transaction?) {
+        (miners[index].attack?.payment, miners[index].attack?.conflict)
+    }
+}

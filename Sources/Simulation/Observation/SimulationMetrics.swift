@@ -104,10 +104,9 @@ public struct SimulationMetrics: Sendable {
 extension Simulation {
     /// The metrics of the run so far, against the most-work tip among online nodes.
     public func metrics() -> SimulationMetrics {
-        let online = nodes.filter(\.online)
-        let tips = online.map { $0.node.chain.tip }
+        let tips = nodes.filter(\.online).map { $0.node.chain.tip }
         let best = tips.max { a, b in a.chainWork != b.chainWork ? a.chainWork < b.chainWork : a.hash > b.hash } ?? nodes[0].node.chain.tip
-        let mainChain = mainChainBlocks(from: best.hash)
+        let mainChain = self.mainChain()
         var mined = [Int](repeating: 0, count: miners.count)
         var onMain = [Int](repeating: 0, count: miners.count)
         var stale = 0
@@ -165,8 +164,7 @@ extension Simulation {
     }
 
     func propagationMetrics() -> [SimulationMetrics.Propagation] {
-        BlockRecord.coverages.enumerated().map { slot, coverage in
-            let times = foundOrder.compactMap { records[$0]?.reachTimes[slot] }.map(SimulationTime.toSeconds).sorted()
+        propagationSamples().map { coverage, times in
             func quantile(_ q: Double) -> Double {
                 guard !times.isEmpty else { return 0 }
                 return times[min(times.count - 1, Int((q * Double(times.count - 1)).rounded()))]
@@ -174,6 +172,49 @@ extension Simulation {
             return SimulationMetrics.Propagation(
                 coverage: coverage, blocks: times.count, mean: times.isEmpty ? 0 : times.reduce(0, +) / Double(times.count),
                 median: quantile(0.5), p90: quantile(0.9), max: times.last ?? 0)
+        }
+    }
+}
+
+/// A block found during a run, for drawing the block tree.
+public struct FoundBlock: Sendable, Equatable {
+    public let hash: BlockHash
+    public let parent: BlockHash
+    public let height: Int
+    /// The miner's index, or -1 for scripted blocks.
+    public let miner: Int
+    /// When it was found, microseconds.
+    public let time: Int64
+    public let transactions: Int
+}
+
+extension Simulation {
+    /// Every block found during the run, in the order found.
+    public func foundBlocks() -> [FoundBlock] {
+        foundOrder.compactMap { hash in
+            guard let record = records[hash], let block = blocks[hash] else { return nil }
+            return FoundBlock(hash: hash, parent: block.header.previousBlockHash, height: record.height, miner: record.miner,
+                              time: record.found, transactions: block.transactions.count)
+        }
+    }
+
+    /// The blocks of the run on the most-work tip among online nodes.
+    public func mainChain() -> Set<BlockHash> {
+        let tips = nodes.filter(\.online).map { $0.node.chain.tip }
+        guard let best = tips.max(by: { a, b in a.chainWork != b.chainWork ? a.chainWork < b.chainWork : a.hash > b.hash }) else { return [] }
+        return mainChainBlocks(from: best.hash)
+    }
+
+    /// The height of the blocks known before the run (genesis and bootstrap).
+    public var startHeight: Int { bootstrapHeight }
+}
+
+extension Simulation {
+    /// For each coverage (50 %, 90 %, 100 % of nodes), the seconds each block took to reach
+    /// it, sorted (blocks that never reached it left out): the propagation CDF.
+    public func propagationSamples() -> [(coverage: Double, seconds: [Double])] {
+        BlockRecord.coverages.enumerated().map { slot, coverage in
+            (coverage, foundOrder.compactMap { records[$0]?.reachTimes[slot] }.map(SimulationTime.toSeconds).sorted())
         }
     }
 }

@@ -1,0 +1,136 @@
+import Yams
+
+/// Walks a composed YAML document, checking types and keys and collecting a
+/// ``Diagnostic`` for every problem instead of stopping at the first.
+final class YAMLReader {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    func location(_ node: Node?) -> Scenario.Location { Scenario.Location(file: file, line: node?.mark?.line ?? 1) }
+
+    func error(_ node: Node?, _ path: String, _ message: String) {
+        diagnostics.append(Diagnostic(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, path: path, message: message))
+    }
+
+    /// A mapping's entries by key, in file order; reports keys not in `allowed` (with a
+    /// did-you-mean) and duplicates. `nil` when `node` is not a mapping.
+    func mapping(_ node: Node, _ path: String, allowed: [String]) -> [(key: String, value: Node, keyNode: Node)]? {
+        guard let mapping = node.mapping else {
+            error(node, path, "expected a mapping (key: value lines), found \(describe(node))")
+            return nil
+        }
+        var seen = Set<String>()
+        var entries: [(key: String, value: Node, keyNode: Node)] = []
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.scalar?.string else {
+                error(keyNode, path, "keys must be plain names")
+                continue
+            }
+            let fieldPath = path.isEmpty ? key : "\(path).\(key)"
+            guard allowed.contains(key) else {
+                let hint = YAMLReader.suggestion(for: key, among: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                error(keyNode, fieldPath, "unknown key '\(key)'\(hint) (expected one of: \(allowed.joined(separator: ", ")))")
+                continue
+            }
+            guard seen.insert(key).inserted else {
+                error(keyNode, fieldPath, "'\(key)' appears twice")
+                continue
+            }
+            entries.append((key, value, keyNode))
+        }
+        return entries
+    }
+
+    func sequence(_ node: Node, _ path: String) -> [Node]? {
+        guard let sequence = node.sequence else {
+            error(node, path, "expected a list (lines starting with '-'), found \(describe(node))")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    func string(_ node: Node, _ path: String) -> String? {
+        guard let scalar = node.scalar else {
+            error(node, path, "expected text, found \(describe(node))")
+            return nil
+        }
+        return scalar.string
+    }
+
+    func integer(_ node: Node, _ path: String, range: ClosedRange<Int> = 0...Int(Int32.max)) -> Int? {
+        guard let text = string(node, path) else { return nil }
+        guard let value = Int(text) else {
+            error(node, path, "expected a whole number, found '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            error(node, path, "\(value) is out of range \(range.lowerBound)...\(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    func boolean(_ node: Node, _ path: String) -> Bool? {
+        guard let text = string(node, path) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            error(node, path, "expected true or false, found '\(text)'")
+            return nil
+        }
+    }
+
+    /// A value in a unit, parsed by `parse`; `expected` describes the accepted form.
+    func unit<T>(_ node: Node, _ path: String, expected: String, _ parse: (String) -> T?) -> T? {
+        guard let text = string(node, path) else { return nil }
+        guard let value = parse(text) else {
+            error(node, path, "expected \(expected), found '\(text)'")
+            return nil
+        }
+        return value
+    }
+
+    /// One of `choices`.
+    func choice(_ node: Node, _ path: String, _ choices: [String]) -> String? {
+        guard let text = string(node, path) else { return nil }
+        guard choices.contains(text) else {
+            let hint = YAMLReader.suggestion(for: text, among: choices).map { "; did you mean '\($0)'?" } ?? ""
+            error(node, path, "unknown value '\(text)'\(hint) (expected one of: \(choices.joined(separator: ", ")))")
+            return nil
+        }
+        return text
+    }
+
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): return "'\(scalar.string)'"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    /// The closest name within edit distance 2, for "did you mean".
+    static func suggestion(for word: String, among names: [String]) -> String? {
+        let scored = names.map { ($0, distance(word.lowercased(), $0.lowercased())) }.filter { $0.1 <= max(2, word.count / 3) }
+        return scored.min { $0.1 < $1.1 }?.0
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

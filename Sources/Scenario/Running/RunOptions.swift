@@ -1,0 +1,19 @@
+/// How much the runner prints.
+public enum Verbosity: Sendable { case quiet, normal, verbose }
+
+/// Options of ``ScenarioRunner``.
+public struct RunOptions: Sendable {
+    /// Overrides the scenario's seed.
+    public var seed: UInt64?
+    /// The run directory: reports and node databases. Cleared of an earlier run's databases.
+    public var outputDirectory: String
+    public var verbosity = Verbosity.normal
+    /// ANSI colours in the timeline.
+    public var colour = false
+    /// Write `report.html` and the other files.
+    public var writeReports = true
+    /// Progress lines on standard error for long runs.
+    public var progress = false
+
+    public init(outputDirectory: String) { self.outputDirectory = outputDirectory }
+}

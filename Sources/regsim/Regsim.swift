@@ -1,0 +1,135 @@
+import ArgumentParser
+import Consensus
+import Foundation
+import Scenario
+
+@main
+struct Regsim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regsim",
+        abstract: "Bitcoin regtest nodes on a simulated network: scenarios, reports, databases.",
+        subcommands: [Run.self, Lint.self, List.self, Inspect.self, Import.self])
+}
+
+/// Where the bundled scenarios live: `./Scenarios`, else next to the package's sources.
+func bundledScenariosDirectory() -> String {
+    let local = FileManager.default.currentDirectoryPath + "/Scenarios"
+    if FileManager.default.fileExists(atPath: local) { return local }
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Scenarios").path
+}
+
+/// Loads a scenario or prints every problem and exits with status 2.
+func loadOrExit(_ path: String) throws -> Scenario {
+    do {
+        return try ScenarioLoader.load(path: path)
+    } catch {
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        throw ExitCode(2)
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Play a scenario: narrate it, check its expectations, write a report.")
+
+    @Argument(help: "The scenario file (YAML).") var file: String
+    @Option(help: "Seed for every random draw (default: the scenario's).") var seed: UInt64?
+    @Option(help: "Run directory for the reports and node databases (default: runs/<scenario name>).") var out: String?
+    @Flag(help: "Print only failed expectations.") var quiet = false
+    @Flag(help: "Narrate every event.") var verbose = false
+    @Flag(help: "Print the final summary as one JSON document on stdout.") var json = false
+
+    func run() throws {
+        let scenario = try loadOrExit(file)
+        var options = RunOptions(outputDirectory: out ?? "runs/\(scenario.name)")
+        options.seed = seed
+        options.verbosity = json || quiet ? .quiet : verbose ? .verbose : .normal
+        options.colour = isatty(STDOUT_FILENO) == 1 && !json
+        options.progress = isatty(STDERR_FILENO) == 1 && !json
+        let runner = try ScenarioRunner(scenario: scenario, options: options)
+        let status = try runner.run()
+        if json { print(runner.summaryJSON()) } else if !quiet { print("report: \(options.outputDirectory)/report.html") }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check scenario files without running them.")
+
+    @Argument(help: "Scenario files.") var files: [String]
+
+    func run() throws {
+        var failed = false
+        for file in files {
+            do {
+                let scenario = try ScenarioLoader.load(path: file)
+                print("\(file): ok (\(scenario.name), \(scenario.nodeNames.count) nodes, \(scenario.events.count) events, \(scenario.expectations.count) expectations)")
+            } catch {
+                failed = true
+                print(error.description)
+            }
+        }
+        if failed { throw ExitCode(2) }
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The bundled scenarios with their descriptions.")
+
+    func run() throws {
+        let directory = bundledScenariosDirectory()
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".yml") }.sorted()
+        for file in files {
+            let path = directory + "/" + file
+            let summary = (try? ScenarioLoader.load(path: path)).map { $0.description.split(separator: "\n").first.map(String.init) ?? "" } ?? "(does not load: run regsim lint)"
+            print("\(file.padding(toLength: 28, withPad: " ", startingAt: 0)) \(summary)")
+        }
+    }
+}
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Open node databases from a run directory and summarise their chains.")
+
+    @Argument(help: "A run directory, its nodes/ folder, or one node's database.") var directory: String
+    @Flag(help: "One JSON object per node.") var json = false
+    @Option(help: "Write the (single) node's active chain as a blk*.dat file.") var raw: String?
+    @Option(help: "Chain rules: regtest or main.") var chain = "regtest"
+
+    func run() throws {
+        let params: ChainParams = chain == "main" ? .mainnet : .regtest
+        let nodes = NodeInspector.nodeDirectories(directory)
+        guard !nodes.isEmpty else {
+            FileHandle.standardError.write(Data("no node databases under \(directory)\n".utf8))
+            throw ExitCode(2)
+        }
+        for node in nodes { print(try NodeInspector.describe(directory: node, params: params, json: json)) }
+        if let raw {
+            guard nodes.count == 1 else {
+                FileHandle.standardError.write(Data("--raw needs one node's directory, such as \(nodes[0])\n".utf8))
+                throw ExitCode(2)
+            }
+            let count = try NodeInspector.writeRaw(directory: nodes[0], to: raw, params: params)
+            if !json { print("wrote \(count) blocks to \(raw)") }
+        }
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate real blk*.dat files into a node database and summarise it.")
+
+    @Argument(help: "blk*.dat files.") var files: [String]
+    @Option(help: "Chain rules: main or regtest.") var chain = "main"
+    @Option(help: "The node database to create or extend.") var into = "imported-node"
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func run() throws {
+        guard chain == "main" || chain == "regtest" else { throw ValidationError("--chain must be main or regtest") }
+        let params: ChainParams = chain == "main" ? .mainnet : .regtest
+        let summary = try NodeInspector.importFiles(files, into: into, params: params)
+        if !json {
+            print("read \(summary.read) blocks: \(summary.accepted) accepted, \(summary.duplicates) already known, \(summary.orphans) orphans, \(summary.invalid.count) invalid")
+            for (hash, error) in summary.invalid { print("  invalid \(hash): \(error)") }
+        }
+        print(try NodeInspector.describe(directory: into, params: params, json: json))
+    }
+}
