@@ -22,7 +22,16 @@ public enum ProofOfWork {
         let timespan = min(max(actualTimespan, targetTimespan / 4), targetTimespan * 4)
         let last = lastBits.expanded.target
         let (scaled, overflow) = last.multipliedReportingOverflow(by: UInt64(timespan))
-        var target = overflow ? powLimit : scaled.dividedBy(UInt64(targetTimespan))
+        var target: UInt256
+        if !overflow {
+            target = scaled.dividedBy(UInt64(targetTimespan))
+        } else {
+            // Targets near 2²⁵⁵ (regtest's limit, which custom chains start from) overflow
+            // when multiplied first; dividing first loses only low bits. (Core never
+            // retargets regtest, so it never meets this case.)
+            let (reordered, stillOverflows) = last.dividedBy(UInt64(targetTimespan)).multipliedReportingOverflow(by: UInt64(timespan))
+            target = stillOverflows ? powLimit : reordered
+        }
         if target > powLimit { target = powLimit }
         return CompactTarget(target: target)
     }

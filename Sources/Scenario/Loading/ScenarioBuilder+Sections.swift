@@ -243,7 +243,7 @@ extension ScenarioBuilder {
 
     // MARK: Expectations
 
-    static let expectationKeys = ["at", "tx", "on", "confirmations", "state", "converged", "reorg", "miner", "share", "stale-rate", "nakamoto-coefficient", "attack", "outcome", "min-depth"]
+    static let expectationKeys = ["at", "tx", "on", "confirmations", "state", "converged", "reorg", "miner", "share", "stale-rate", "nakamoto-coefficient", "attack", "outcome", "min-depth", "interval", "from", "to"]
 
     func readExpectations(_ node: Node) -> [Expectation] {
         var expectations: [Expectation] = []
@@ -310,7 +310,13 @@ extension ScenarioBuilder {
             let outcome = fields["outcome"].flatMap { reader.choice($0, "\(path).outcome", ["succeeded", "failed", "gave-up", "released", "racing"]) } ?? "succeeded"
             return .attack(miner: miner, phase: outcome)
         }
-        reader.error(item, path, "unknown expectation: use tx + confirmations/state, converged, reorg, miner + share, stale-rate, nakamoto-coefficient or attack")
+        if let interval = fields["interval"] {
+            let from = fields["from"].flatMap { reader.unit($0, "\(path).from", expected: "a time such as 2h", Units.duration) } ?? 0
+            let to = fields["to"].flatMap { reader.unit($0, "\(path).to", expected: "a time such as 4h", Units.duration) } ?? .max
+            if to <= from { reader.error(item, path, "'to' must be after 'from'") }
+            return comparison(interval, "\(path).interval", bare: nil).map { .interval(from: from, to: to, $0) }
+        }
+        reader.error(item, path, "unknown expectation: use tx + confirmations/state, converged, reorg, miner + share, stale-rate, nakamoto-coefficient, attack or interval")
         return nil
     }
 
@@ -325,9 +331,11 @@ extension ScenarioBuilder {
             break
         }
         let valueText = rest.trimmingCharacters(in: .whitespaces)
-        let value = valueText.hasSuffix("%") ? Units.fraction(valueText) : Double(valueText)
+        // A share (30%), a number, or a duration (7m, compared in seconds).
+        let value = valueText.hasSuffix("%") ? Units.fraction(valueText)
+            : Double(valueText) ?? Units.duration(valueText).map { Double($0) / 1e6 }
         guard let op, let value else {
-            reader.error(node, path, "expected a comparison such as '>= 2' or '< 5%', found '\(text)'")
+            reader.error(node, path, "expected a comparison such as '>= 2', '< 5%' or '< 7m', found '\(text)'")
             return nil
         }
         return Comparison(op: op, value: value)

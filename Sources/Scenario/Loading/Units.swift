@@ -25,6 +25,18 @@ public enum Units {
     /// A duration in simulation microseconds: `us`, `ms`, `s`, `m`/`min`, `h`, `d`; a bare
     /// number is seconds.
     public static func duration(_ text: String) -> Int64? {
+        // Compound forms such as 3h29m or 1d 6h: the sum of their parts.
+        let parts = durationParts(text)
+        if parts.count > 1 {
+            var total: Int64 = 0
+            for part in parts {
+                guard let value = duration(part) else { return nil }
+                let (sum, overflow) = total.addingReportingOverflow(value)
+                guard !overflow else { return nil }
+                total = sum
+            }
+            return total
+        }
         guard let (value, unit) = split(text), value >= 0 else { return nil }
         let scale: Double
         switch unit {
@@ -39,6 +51,21 @@ public enum Units {
         let micros = value * scale
         guard micros < 9e18 else { return nil }
         return Int64(micros.rounded())
+    }
+
+    /// `3h29m` → `["3h", "29m"]`: a new part starts at a digit after a letter.
+    static func durationParts(_ text: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        for character in text where character != " " {
+            if character.isNumber, let last = current.last, last.isLetter {
+                parts.append(current)
+                current = ""
+            }
+            current.append(character)
+        }
+        if !current.isEmpty { parts.append(current) }
+        return parts
     }
 
     /// An amount: `1.5 BTC`, `1000 sat`; a bare number is bitcoin.

@@ -108,6 +108,8 @@ public enum ExpectationKind: Sendable, Equatable {
     case staleRate(miner: Int?, Comparison)
     case nakamotoCoefficient(Comparison)
     case attack(miner: Int, phase: String)
+    /// The mean time between main-chain blocks found in [from, to), seconds.
+    case interval(from: Int64, to: Int64, Comparison)
 }
 
 public struct Expectation: Sendable, Equatable {

@@ -36,6 +36,15 @@ extension ScenarioRunner {
         case let .nakamotoCoefficient(comparison):
             let value = simulation.metrics().nakamotoCoefficient
             return result("Nakamoto coefficient \(comparison)", "\(value)", comparison.holds(Double(value)))
+        case let .interval(from, to, comparison):
+            let main = simulation.mainChain()
+            let times = simulation.foundBlocks().filter { main.contains($0.hash) && $0.time >= from && $0.time < to }.map(\.time).sorted()
+            let window = "\(Units.clock(from))–\(to == .max ? "end" : Units.clock(to))"
+            guard let first = times.first, let last = times.last, times.count > 1 else {
+                return result("mean block interval \(comparison) s in \(window)", "fewer than two blocks", false)
+            }
+            let mean = SimulationTime.toSeconds(last - first) / Double(times.count - 1)
+            return result("mean block interval \(comparison) s in \(window)", String(format: "%.0f s over %d blocks", mean, times.count), comparison.holds(mean))
         case let .attack(miner, phase):
             let actual = simulation.attackPhase(ofMiner: miner) ?? "no attack"
             return result("\(scenario.minerNames[miner])'s attack to end \(phase)", actual, actual == phase)

@@ -20,8 +20,9 @@ struct SelfishMiner {
         let previousLead = privateHeight - publicHeight
         privateHeight += 1
         if previousLead == 0 && racing {
-            // Won the race: publish everything and start afresh.
+            // Won the race: publish everything and start afresh (published blocks are public).
             racing = false
+            publicHeight = privateHeight
             return privateHeight
         }
         return nil
@@ -51,6 +52,7 @@ struct SelfishMiner {
         case 2:
             // One ahead of the public chain: publish everything, the network follows.
             racing = false
+            publicHeight = privateHeight
             return .publish(upTo: privateHeight, tie: false)
         default:
             return .publish(upTo: height, tie: false)

@@ -1,0 +1,114 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import TestSupport
+import Testing
+
+/// Runs the built `regsim` executable.
+func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let candidates = [".build/debug/regsim", ".build/release/regsim"].map { root.appendingPathComponent($0).path }
+    let executable = try unwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0) })
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = root
+    let output = Pipe(), error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let errData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+@Suite struct CommandLineTests {
+    /// `regsim run` writes every report file; the HTML is self-contained and its SVGs are
+    /// well-formed XML; `regsim inspect` reopens the node databases and finds the tip the
+    /// run reported.
+    @Test func runWritesReportsAndInspectSeesTheSameTip() throws {
+        let directory = try TemporaryDirectory()
+        let out = directory.path + "/quickstart"
+        let run = try regsim(["run", "Scenarios/quickstart.yml", "--out", out, "--json"])
+        #expect(run.status == 0, "\(run.error)")
+        let summary = try unwrap(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        let miners = try unwrap(summary["miners"] as? [[String: Any]])
+        #expect(miners.count == 2)
+        for key in ["node", "hashpower-share", "blocks-mined", "main-chain-share", "stale-blocks", "stale-rate"] { #expect(miners[0][key] != nil, "\(key)") }
+        for file in ["events.jsonl", "metrics.json", "confirmations.csv", "blocktree.dot", "blocktree.svg", "report.html", "nodes/n3/CURRENT"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
+        }
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.hasSuffix("</html>\n"))
+        for external in ["src=", "href=", "<link", "<script", "url("] { #expect(!html.contains(external), "\(external)") }
+        var svgs = 0
+        var rest = Substring(html)
+        while let start = rest.range(of: "<svg"), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+            let parser = XMLParser(data: Data(rest[start.lowerBound..<end.upperBound].utf8))
+            #expect(parser.parse(), "SVG \(svgs) is not well-formed")
+            svgs += 1
+            rest = rest[end.upperBound...]
+        }
+        #expect(svgs == 4)
+        let csv = try String(contentsOfFile: out + "/confirmations.csv", encoding: .utf8)
+        #expect(csv.hasPrefix("tx,txid,node,time_seconds,confirmations\npay,"))
+        let tips = try unwrap(summary["tips"] as? [[String: Any]])
+        let inspect = try regsim(["inspect", out, "--json"])
+        #expect(inspect.status == 0, "\(inspect.error)")
+        let nodes = inspect.output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(nodes.count == 3)
+        for (node, tip) in zip(nodes, tips) {
+            #expect(node["best-block-hash"] as? String == tip["hash"] as? String)
+            #expect(node["blocks"] as? Int == tip["height"] as? Int)
+        }
+        // The active chain leaves as a blk*.dat file that `regsim import` validates again.
+        let raw = directory.path + "/blk00000.dat"
+        let dump = try regsim(["inspect", out + "/nodes/n1", "--raw", raw])
+        #expect(dump.status == 0, "\(dump.error)")
+        let imported = try regsim(["import", raw, "--chain", "regtest", "--into", directory.path + "/imported", "--json"])
+        #expect(imported.status == 0, "\(imported.error)")
+        #expect(imported.output.contains(tips[0]["hash"] as? String ?? "missing"))
+    }
+
+    @Test func failedExpectationExitsOneAndNamesTheLine() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path + "/fails.yml"
+        try """
+        name: fails
+        duration: 30m
+        network:
+          nodes: 2
+          store: memory
+        miners:
+          - {node: n1, hashpower: 100%}
+        expect:
+          - {stale-rate: "> 50%"}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try regsim(["run", file, "--out", directory.path + "/run", "--quiet"])
+        #expect(run.status == 1)
+        #expect(run.output.contains("fails.yml:9: FAIL expected the stale rate > 50%"))
+    }
+
+    @Test func invalidScenarioExitsTwoAndRunsNothing() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path + "/broken.yml"
+        try "name: broken\nduration: 1 fortnight\nnetwork:\n  nodes: 2\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try regsim(["run", file, "--out", directory.path + "/run"])
+        #expect(run.status == 2)
+        #expect(run.error.contains("broken.yml:2:11: duration: expected a duration such as 2h or 30m, found '1 fortnight'"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/run"))
+        let lint = try regsim(["lint", file, "Scenarios/quickstart.yml"])
+        #expect(lint.status == 2)
+        #expect(lint.output.contains("Scenarios/quickstart.yml: ok"))
+    }
+
+    @Test func listShowsTheBundledScenarios() throws {
+        let list = try regsim(["list"])
+        #expect(list.status == 0)
+        #expect(list.output.split(separator: "\n").count == 10)
+        #expect(list.output.contains("double-spend-51.yml"))
+    }
+}

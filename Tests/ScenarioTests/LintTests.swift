@@ -1,0 +1,69 @@
+import Scenario
+import Testing
+
+@Suite struct LintTests {
+    static let valid = """
+    name: t
+    duration: 1h
+    network:
+      nodes: [n1, n2]
+    miners:
+      - {name: m, node: n1, hashpower: 100%}
+    actors:
+      - {name: alice, node: n1, funds: 50 BTC}
+    """
+
+    /// Broken files and the exact message and position each must produce.
+    @Test(arguments: [
+        ("name: t\nduration: 1h\nnetwork:\n  nodes: 2\n  topolgy: ring\n",
+         "broken.yml:5:3: network.topolgy: unknown key 'topolgy'; did you mean 'topology'? (expected one of: nodes, topology, latency, bandwidth, loss, processing, relay, trickle, store, block-size, wire-fidelity)"),
+        ("name: t\nduration: 1h\nnetwork:\n  nodes: 2\n  latency: 100 parsecs\n",
+         "broken.yml:5:12: network.latency: expected a duration such as 100ms, or a mapping with a type, found '100 parsecs'"),
+        (valid + "\nevents:\n  - at: 5m\n    send: {id: p, from: alice, to: bob, amount: 1 BTC}\n",
+         "broken.yml:11:36: events[0].send.to: unknown actor 'bob'"),
+        ("name: t\nduration: 1h\nnetwork:\n  nodes: two\n",
+         "broken.yml:4:10: network.nodes: expected a whole number, found 'two'"),
+        ("name: t\nduration: 1h\nnetwork:\n  nodes: 2\nminers:\n  - {name: m, node: n3, hashpower: 50%}\n",
+         "broken.yml:6:21: miners[0].node: unknown node 'n3'; did you mean 'n1'?"),
+        ("name: t\nduration: [1h]\nnetwork:\n  nodes: 2\n",
+         "broken.yml:2:11: duration: expected text, found a list"),
+        ("name: t\nduration: 1h\nnetwork:\n  nodes: 2\n  relay: [inv\n",
+         "broken.yml:6:1: YAML syntax error: did not find expected ',' or ']'"),
+        ("name: t\nduration: 1h\nnetwork:\n  nodes: 2\n  relay: pushy\n",
+         "broken.yml:5:10: network.relay: unknown value 'pushy'; did you mean 'push'? (expected one of: inv, headers, compact, push)"),
+        (valid + "\nexpect:\n  - {miner: m, share: about half}\n",
+         "broken.yml:10:23: expect[0].share: expected a comparison such as '>= 2', '< 5%' or '< 7m', found 'about half'"),
+    ])
+    func brokenFileReportsWhereAndWhat(yaml: String, message: String) {
+        do {
+            _ = try ScenarioLoader.load(yaml: yaml, file: "broken.yml")
+            Issue.record("loaded a broken file")
+        } catch {
+            #expect(error.diagnostics.map(\.description).contains(message), "\(error.diagnostics.map(\.description))")
+        }
+    }
+
+    /// Every problem of a file is reported at once.
+    @Test func allErrorsAtOnce() {
+        let yaml = "name: t\nduration: soon\nnetwork:\n  nodes: 2\n  loss: 150%\n  store: disk\nextra: 1\n"
+        do {
+            _ = try ScenarioLoader.load(yaml: yaml, file: "many.yml")
+            Issue.record("loaded a broken file")
+        } catch {
+            #expect(error.diagnostics.map(\.path) == ["duration", "network.loss", "network.store", "extra"])
+        }
+    }
+
+    @Test func unitsReadAsPeopleWriteThem() {
+        #expect(Units.duration("250ms") == 250_000)
+        #expect(Units.duration("2h30m") == 9_000_000_000)
+        #expect(Units.duration("365d") == Int64(365) * 86_400 * 1_000_000)
+        #expect(Units.amount("1.5 BTC")?.satoshis == 150_000_000)
+        #expect(Units.amount("1000 sat")?.satoshis == 1000)
+        #expect(Units.fraction("30%") == 0.3)
+        #expect(Units.bandwidth("1MB/s") == 8_000_000)
+        #expect(Units.size("535kB") == 535_000)
+        #expect(Units.duration("5 fortnights") == nil)
+        #expect(Units.fraction("130%") == nil)
+    }
+}
