@@ -16,7 +16,7 @@ extension Simulation {
     /// Funds wallets before the run with real, mature coins: for each entry, `blocks`
     /// coinbases paying the wallet, then 100 blocks so the first of them mature. Every node
     /// receives the blocks directly (as if all had synced this chain before time zero), and
-    /// their timestamps lie in the second before the start, one second apart.
+    /// their timestamps end just before the start, one target interval apart.
     public func bootstrap(funding: [(wallet: Wallet, blocks: Int)]) throws(SimulationError) {
         let payouts = funding.flatMap { entry in (0..<max(0, entry.blocks)).map { _ in entry.wallet.newAddress().scriptPubKey } }
         guard !payouts.isEmpty else { return }
@@ -25,7 +25,8 @@ extension Simulation {
         let builder = nodes[0].node
         var mined = [Block]()
         for offset in 0..<count {
-            let time = configuration.startTime - Int64(count - offset)
+            // Spaced by the target interval, so a retargeting chain keeps its difficulty.
+            let time = configuration.startTime - Int64(count - offset) * configuration.params.targetSpacing
             let script = offset < payouts.count ? payouts[offset] : burn
             let block = builder.mineBlock(to: script, now: time, extraNonce: UInt64(offset), tag: Array("bootstrap".utf8)).block
             do { _ = try builder.submitBlock(block, now: time) } catch { throw SimulationError("bootstrap: \(error)") }
