@@ -104,6 +104,8 @@ public final class Simulation {
         switch configuration.store {
         case .memory:
             store = MemoryStore()
+        case .memoryCopy(let template):
+            store = template.store.copy(label: node.name)
         case .leveldb(let directory):
             do { store = try LevelDBStore(path: directory + "/" + node.name, options: .init()) } catch {
                 throw SimulationError("cannot open the database of \(node.name) in \(directory): \(error)")

@@ -65,7 +65,8 @@ enum ChainDatabase {
         entry.header.encode(to: &writer)
         VarInt.write(UInt64(entry.height), to: &writer)
         writer.write(entry.status.rawValue)
-        VarInt.write(UInt64(entry.sequenceId), to: &writer)
+        // `preciousblock` ids are negative and, as in Core, not kept across restarts.
+        VarInt.write(UInt64(max(0, entry.sequenceId)), to: &writer)
         VarInt.write(UInt64(entry.transactionCount), to: &writer)
         return writer.bytes
     }

@@ -9,15 +9,27 @@ extension Wallet {
         let restored = node.addWallet(name: name, seed: seed)
         restored.keys = keys
         restored.nextKeyIndex = nextKeyIndex
-        let chain = node.chain
+        try restored.scanChain()
+        return restored
+    }
+
+    /// Derives the first `keyCount` receiving keys (P2WPKH) of a wallet recreated from its
+    /// seed and finds their coins in the node's active chain (all of it, or the blocks at
+    /// `heights` when the caller knows where they are) and mempool.
+    public func rescan(keyCount: Int, heights: ClosedRange<Int>? = nil) throws(ChainStateError) {
+        while nextKeyIndex < UInt32(clamping: keyCount) { _ = newAddress() }
+        try scanChain(heights: heights)
+    }
+
+    func scanChain(heights: ClosedRange<Int>? = nil) throws(ChainStateError) {
         if chain.height > 0 {
-            for height in 1...chain.height {
-                if let block = try chain.block(atHeight: height) { restored.blockConnected(block, height: height) }
+            for height in (heights ?? 1...chain.height).clamped(to: 1...chain.height) {
+                if let block = try chain.block(atHeight: height) { blockConnected(block, height: height) }
             }
         }
+        guard let node else { return }
         var update = MempoolUpdate()
         update.added = node.mempool.transactions
-        restored.mempoolChanged(update)
-        return restored
+        mempoolChanged(update)
     }
 }

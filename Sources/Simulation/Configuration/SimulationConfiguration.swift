@@ -7,6 +7,19 @@ public enum StoreKind: Sendable, Equatable {
     case leveldb(directory: String)
     /// In memory, for very large networks and fast experiments.
     case memory
+    /// In memory, every node starting from its own copy of `template` (copy-on-write):
+    /// many short trials share one prepared chain instead of mining it each time.
+    case memoryCopy(StoreTemplate)
+}
+
+/// A prepared in-memory chain database that simulations copy for their nodes. It must not
+/// be written once shared; copying it from several threads at once is safe.
+public final class StoreTemplate: @unchecked Sendable, Equatable {
+    public let store: MemoryStore
+
+    public init(_ store: MemoryStore) { self.store = store }
+
+    public static func == (lhs: StoreTemplate, rhs: StoreTemplate) -> Bool { lhs === rhs }
 }
 
 /// Everything that defines a simulation run. The same configuration gives the same run.

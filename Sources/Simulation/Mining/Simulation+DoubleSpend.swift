@@ -102,7 +102,11 @@ extension Simulation {
         guard confirmations(of: payment.txid, on: state.attack.merchantNode) >= state.attack.confirmations else { return }
         let nodeIndex = miners[index].configuration.nodes[0]
         let chain = nodes[nodeIndex].node.chain
-        guard let publicWork = chain.info(for: state.publicTip)?.chainWork, chain.tip.chainWork > publicWork else { return }
+        // The public chain is at least what the merchant's node has: the confirmation it
+        // reports may come from a block whose header has not reached the attacker yet.
+        guard let heardWork = chain.info(for: state.publicTip)?.chainWork else { return }
+        let publicWork = max(heardWork, nodes[state.attack.merchantNode].node.chain.tip.chainWork)
+        guard chain.tip.chainWork > publicWork else { return }
         miners[index].attack?.phase = .released
         nodes[nodeIndex].peers.options.acceptBlocksFromPeers = true
         emit(.attack(time: now, miner: index, phase: "released",
