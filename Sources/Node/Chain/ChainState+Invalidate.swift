@@ -67,6 +67,8 @@ extension ChainState {
         guard let tip = chain.tip, entry.chainWork >= tip.chainWork, entry !== tip else { return ChainUpdate() }
         entry.sequenceId = nextPreciousSequenceId
         nextPreciousSequenceId -= 1
+        // It was dropped from the candidates when it lost the first-seen tie (Core re-adds it too).
+        if entry.chainDataComplete && !entry.status.isInvalid { candidates[entry.hash] = entry }
         return try activateBestChain()
     }
 }
