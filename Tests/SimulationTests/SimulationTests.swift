@@ -81,8 +81,6 @@ import Testing
         #expect(metrics.converged)
         for index in 0..<5 { #expect(simulation.node(index).chain.isAncestor(winner.hash, of: simulation.node(index).chain.tip.hash)) }
         // The losing side's nodes left their branch: a reorg as deep as that branch.
-        let forkHeight = (0...loser.height).last { simulation.node(0).chain.hash(atHeight: $0) == simulation.node(winner == west ? 3 : 0).chain.hash(atHeight: $0) } ?? 0
-        _ = forkHeight
         let losingNodes = winner == west ? [3, 4] : [0, 1, 2]
         let reorgs = log.events.compactMap { event -> (node: Int, depth: Int, oldTip: BlockHash)? in
             if case let .reorg(_, node, depth, oldTip, _, _) = event { return (node, depth, oldTip) } else { return nil }

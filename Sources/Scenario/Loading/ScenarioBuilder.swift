@@ -92,12 +92,16 @@ final class ScenarioBuilder {
             if configuration.nodes[index].uploadBitsPerSecond == nil { configuration.nodes[index].uploadBitsPerSecond = bandwidth.up }
             if configuration.nodes[index].downloadBitsPerSecond == nil { configuration.nodes[index].downloadBitsPerSecond = bandwidth.down }
         }
-        if let topologyNode { readTopology(topologyNode, "network.topology") }
+        if let topologyNode {
+            readTopology(topologyNode, "network.topology")
+        } else if nodeNames.count > 2_000 {
+            reader.error(node, "network.topology", "missing: the default full mesh of \(nodeNames.count) nodes would need \(nodeNames.count * (nodeNames.count - 1) / 2) connections; choose random-regular or bitcoin")
+        }
     }
 
     func readNodes(_ node: Node, _ path: String) {
         if node.scalar != nil {
-            guard let count = reader.integer(node, path, range: 1...1_000_000) else { return }
+            guard let count = reader.integer(node, path, range: 1...100_000) else { return }
             configuration.nodes = NodeConfiguration.named(count: count)
         } else if let items = reader.sequence(node, path) {
             for (index, item) in items.enumerated() {
@@ -193,7 +197,11 @@ final class ScenarioBuilder {
             if let typeNode = fields["type"] { type = reader.choice(typeNode, "\(path).type", names) } else { reader.error(node, "\(path).type", "missing: one of \(names.joined(separator: ", "))") }
         }
         switch type {
-        case "full-mesh": configuration.topology = .fullMesh
+        case "full-mesh":
+            if nodeNames.count > 2_000 {
+                reader.error(node, path, "a full mesh of \(nodeNames.count) nodes needs \(nodeNames.count * (nodeNames.count - 1) / 2) connections; use random-regular or bitcoin above 2,000 nodes")
+            }
+            configuration.topology = .fullMesh
         case "ring": configuration.topology = .ring
         case "star":
             let center = fields["center"].flatMap { nodeIndex($0, "\(path).center") } ?? 0
@@ -202,6 +210,7 @@ final class ScenarioBuilder {
             let degree = fields["degree"].flatMap { reader.integer($0, "\(path).degree", range: 1...1_000) } ?? 4
             configuration.topology = .randomRegular(degree: degree)
         case "erdos-renyi":
+            if nodeNames.count > 5_000 { reader.error(node, path, "erdos-renyi draws every pair: at most 5,000 nodes (use random-regular or bitcoin)") }
             let probability = fields["probability"].flatMap { reader.unit($0, "\(path).probability", expected: "a probability such as 0.3", Units.fraction) } ?? 0.5
             configuration.topology = .erdosRenyi(probability: probability)
         case "bitcoin":
@@ -227,7 +236,7 @@ final class ScenarioBuilder {
             configuration.topology = .edges(edges)
         default: break
         }
-        if let type, type != "edges" {
+        if let type, type != "edges", reader.diagnostics.isEmpty {
             var random = DeterministicRandom(seed: 0)
             do { _ = try configuration.topology.edges(count: max(nodeNames.count, 1), random: &random) } catch { reader.error(node, path, error.description) }
         }
