@@ -9,7 +9,9 @@ enum SimulationBenchmarks {
         if arguments.isEmpty || arguments.contains("kernel") { kernel() }
         if arguments.isEmpty || arguments.contains("year") { year() }
         let sizes = arguments.compactMap(Int.init)
-        for nodes in sizes.isEmpty && arguments.isEmpty ? [6_000, 10_000] : sizes { simblock(nodes: nodes) }
+        // `blocks=N` changes the workload's 100 blocks (for a quick look at 100,000 nodes).
+        let blocks = arguments.first { $0.hasPrefix("blocks=") }.flatMap { Int($0.dropFirst(7)) } ?? 100
+        for nodes in sizes.isEmpty && arguments.isEmpty ? [6_000, 10_000] : sizes { simblock(nodes: nodes, blocks: blocks) }
     }
 
     /// Events per second of the bare kernel: schedule and run 10 M events with random times.
@@ -54,9 +56,9 @@ enum SimulationBenchmarks {
 
     /// SimBlock's Bitcoin workload: `nodes` nodes in its six regions with its latencies and
     /// bandwidths, 8 outbound peers each, blocks of a modelled 535 kB every 10 minutes found
-    /// by random nodes, until 100 blocks are found and have reached every node. Every node
+    /// by random nodes, until `blocks` (SimBlock: 100) are found and have reached every node. Every node
     /// validates every block.
-    static func simblock(nodes count: Int) {
+    static func simblock(nodes count: Int, blocks: Int = 100) {
         var configuration = SimulationConfiguration(nodes: NodeConfiguration.regional(count: count))
         configuration.topology = .bitcoin(outbound: 8, maxInbound: 125)
         configuration.latency = .regions
@@ -72,7 +74,7 @@ enum SimulationBenchmarks {
             let simulation = try! Simulation(configuration: configuration)
             var found = 0
             simulation.subscribe { event in if case .blockFound = event { found += 1 } }
-            simulation.run(until: .max / 2) { found < 100 }
+            simulation.run(until: .max / 2) { found < blocks }
             for index in 0..<count { simulation.setMinerIdle(index) }
             simulation.run(until: simulation.now + 10 * SimulationTime.minute)
             let metrics = simulation.metrics()

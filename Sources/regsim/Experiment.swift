@@ -6,15 +6,59 @@ import Scenario
 struct Experiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Monte Carlo sweeps on real nodes, beside the published formulas.",
-        subcommands: [DoubleSpend.self, SelfishMining.self, ForkRate.self, Centralisation.self])
+        subcommands: [DoubleSpend.self, SelfishMining.self, ForkRate.self, Centralisation.self, FromFile.self])
 }
 
 /// Options every experiment shares.
 struct ExperimentOptions: ParsableArguments {
     @Option(help: "Parallel simulations (default: the number of cores). Results do not depend on it.")
     var jobs = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Seed of every trial.") var seed: UInt64 = 1
-    @Option(help: "Directory for the CSV and the plot.") var out: String?
+    @Option(help: "Seed of every trial (overrides a file's).") var seed: UInt64?
+    @Option(help: "Directory for the CSV and the plot (default: runs/experiment-KIND).") var out: String?
+}
+
+/// Parses a flag's value or fails with a message naming the flag.
+func parsed<T>(_ value: T?, _ flag: String, _ text: String) throws -> T {
+    guard let value else { throw ValidationError("--\(flag): cannot read '\(text)'") }
+    return value
+}
+
+/// Runs a plan, prints its table and writes its files.
+func execute(_ plan: ExperimentPlan, options: ExperimentOptions) throws {
+    let jobs = max(1, options.jobs)
+    let start = Date()
+    switch plan {
+    case .doubleSpend(var experiment):
+        experiment.jobs = jobs
+        if let seed = options.seed { experiment.seed = seed }
+        let rows = try experiment.run(progress: true)
+        print(DoubleSpendReport.table(rows))
+        print(String(format: "%d trials in %.1f s on %d jobs; premine %d, give up %d behind", rows.count * experiment.trials,
+                     Date().timeIntervalSince(start), jobs, experiment.premine, experiment.giveUp))
+        let out = options.out ?? "runs/experiment-double-spend"
+        try writeFile(out, "double-spend.csv", DoubleSpendReport.csv(rows))
+        try writeFile(out, "double-spend.svg", DoubleSpendReport.svg(rows))
+        try writeFile(out, "double-spend.html", DoubleSpendReport.html(rows, title: "Double-spend success against confirmations"))
+        print("wrote \(out)/double-spend.csv, .svg, .html")
+    case .selfishMining(var experiment):
+        experiment.jobs = jobs
+        if let seed = options.seed { experiment.seed = seed }
+        try report(ExperimentTables.selfishMining(try experiment.run(progress: true)), name: "selfish-mining", out: options.out)
+    case .forkRate(var experiment):
+        experiment.jobs = jobs
+        if let seed = options.seed { experiment.seed = seed }
+        try report(ExperimentTables.forkRate(try experiment.run(progress: true)), name: "fork-rate", out: options.out)
+    case .centralisation(var experiment):
+        if let seed = options.seed { experiment.seed = seed }
+        try report(ExperimentTables.centralisation(try experiment.run()), name: "centralisation", out: options.out)
+    }
+}
+
+func report(_ result: (table: String, csv: String), name: String, out: String?) throws {
+    print(result.table)
+    let directory = out ?? "runs/experiment-\(name)"
+    try writeFile(directory, "\(name).csv", result.csv)
+    print("wrote \(directory)/\(name).csv")
 }
 
 struct DoubleSpend: ParsableCommand {
@@ -29,23 +73,14 @@ struct DoubleSpend: ParsableCommand {
     @OptionGroup var common: ExperimentOptions
 
     func run() throws {
-        var experiment = DoubleSpendExperiment(attackerShares: try parseList(attacker, step: 0.05), confirmations: try parseIntegers(confirmations), trials: trials)
-        guard experiment.attackerShares.allSatisfy({ $0 > 0 && $0 < 1 }) else { throw ValidationError("attacker shares must be between 0 and 1") }
+        let shares = try parsed(ExperimentPlan.numbers(attacker, step: 0.05), "attacker", attacker)
+        guard shares.allSatisfy({ $0 > 0 && $0 < 1 }) else { throw ValidationError("attacker shares must be between 0 and 1") }
         guard trials > 0, premine >= 0, giveUp >= 1 else { throw ValidationError("trials and give-up must be positive, premine not negative") }
+        var experiment = DoubleSpendExperiment(attackerShares: shares, confirmations: try parsed(ExperimentPlan.integers(confirmations), "confirmations", confirmations), trials: trials)
         experiment.premine = premine
         experiment.giveUp = giveUp
-        experiment.seed = common.seed
-        experiment.jobs = max(1, common.jobs)
         experiment.useLevelDB = leveldb
-        let start = Date()
-        let rows = try experiment.run(progress: true)
-        print(DoubleSpendReport.table(rows))
-        print(String(format: "%d trials in %.1f s on %d jobs; premine %d, give up %d behind", rows.count * trials, Date().timeIntervalSince(start), experiment.jobs, premine, giveUp))
-        let out = common.out ?? "runs/experiment-double-spend"
-        try writeFile(out, "double-spend.csv", DoubleSpendReport.csv(rows))
-        try writeFile(out, "double-spend.svg", DoubleSpendReport.svg(rows))
-        try writeFile(out, "double-spend.html", DoubleSpendReport.html(rows, title: "Double-spend success against confirmations"))
-        print("wrote \(out)/double-spend.csv, .svg, .html")
+        try execute(.doubleSpend(experiment), options: common)
     }
 }
 
@@ -58,17 +93,12 @@ struct SelfishMining: ParsableCommand {
     @OptionGroup var common: ExperimentOptions
 
     func run() throws {
-        var experiment = SelfishMiningExperiment(alphas: try parseList(alpha, step: 0.05), gammas: try parseList(gamma, step: 0.5), blocks: blocks)
-        guard experiment.alphas.allSatisfy({ $0 > 0 && $0 < 0.5 }), experiment.gammas.allSatisfy({ (0...1).contains($0) }), blocks >= 100 else {
+        let alphas = try parsed(ExperimentPlan.numbers(alpha, step: 0.05), "alpha", alpha)
+        let gammas = try parsed(ExperimentPlan.numbers(gamma, step: 0.5), "gamma", gamma)
+        guard alphas.allSatisfy({ $0 > 0 && $0 < 0.5 }), gammas.allSatisfy({ (0...1).contains($0) }), blocks >= 100 else {
             throw ValidationError("α must be in (0, 0.5), γ in [0, 1], blocks ≥ 100")
         }
-        experiment.seed = common.seed
-        experiment.jobs = max(1, common.jobs)
-        let (table, csv) = ExperimentTables.selfishMining(try experiment.run(progress: true))
-        print(table)
-        let out = common.out ?? "runs/experiment-selfish-mining"
-        try writeFile(out, "selfish-mining.csv", csv)
-        print("wrote \(out)/selfish-mining.csv")
+        try execute(.selfishMining(SelfishMiningExperiment(alphas: alphas, gammas: gammas, blocks: blocks)), options: common)
     }
 }
 
@@ -82,24 +112,11 @@ struct ForkRate: ParsableCommand {
     @OptionGroup var common: ExperimentOptions
 
     func run() throws {
-        let latencies = try latency.split(separator: ",").map { text -> Int64 in
-            guard let value = Units.duration(String(text)) else { throw ValidationError("expected durations such as 0.1s,10s, found \(text)") }
-            return value
-        }
-        let relays = try relay.split(separator: ",").map { text -> BlockRelayMode in
-            guard let mode = BlockRelayMode(rawValue: String(text)) else { throw ValidationError("relay modes are inv, headers, compact, push") }
-            return mode
-        }
         guard blocks >= 100, miners >= 2 else { throw ValidationError("blocks ≥ 100 and miners ≥ 2") }
-        var experiment = ForkRateExperiment(latencies: latencies, relays: relays, blocks: blocks)
+        var experiment = ForkRateExperiment(latencies: try parsed(ExperimentPlan.durations(latency), "latency", latency),
+                                            relays: try parsed(ExperimentPlan.relays(relay), "relay", relay), blocks: blocks)
         experiment.miners = miners
-        experiment.seed = common.seed
-        experiment.jobs = max(1, common.jobs)
-        let (table, csv) = ExperimentTables.forkRate(try experiment.run(progress: true))
-        print(table)
-        let out = common.out ?? "runs/experiment-fork-rate"
-        try writeFile(out, "fork-rate.csv", csv)
-        print("wrote \(out)/fork-rate.csv")
+        try execute(.forkRate(experiment), options: common)
     }
 }
 
@@ -112,16 +129,25 @@ struct Centralisation: ParsableCommand {
     @OptionGroup var common: ExperimentOptions
 
     func run() throws {
-        guard let delay = Units.duration(latency) else { throw ValidationError("expected a duration such as 10s, found \(latency)") }
-        let values = try parseList(shares, step: 0.05)
+        let values = try parsed(ExperimentPlan.numbers(shares, step: 0.05), "shares", shares)
         guard values.count >= 2, values.allSatisfy({ $0 > 0 }), blocks >= 100 else { throw ValidationError("at least two positive shares and 100 blocks") }
-        var experiment = CentralisationExperiment(shares: values, latency: delay, blocks: blocks)
-        experiment.seed = common.seed
-        let (table, csv) = ExperimentTables.centralisation(try experiment.run())
-        print(table)
-        let out = common.out ?? "runs/experiment-centralisation"
-        try writeFile(out, "centralisation.csv", csv)
-        print("wrote \(out)/centralisation.csv")
+        try execute(.centralisation(CentralisationExperiment(shares: values, latency: try parsed(Units.duration(latency), "latency", latency), blocks: blocks)),
+                    options: common)
     }
 }
 
+struct FromFile: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "file", abstract: "Run an experiment described in a YAML file (same names as the flags).")
+
+    @Argument(help: "The experiment file.") var file: String
+    @OptionGroup var common: ExperimentOptions
+
+    func run() throws {
+        let plan: ExperimentPlan
+        do { plan = try ExperimentLoader.load(path: file) } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(2)
+        }
+        try execute(plan, options: common)
+    }
+}

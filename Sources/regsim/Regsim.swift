@@ -134,30 +134,6 @@ struct Import: ParsableCommand {
     }
 }
 
-/// Parses `0.1,0.2,0.3` or `0.1-0.45` (steps of `step`) into values.
-func parseList(_ text: String, step: Double) throws -> [Double] {
-    if text.contains("-") && !text.contains(",") {
-        let parts = text.split(separator: "-").compactMap { Double($0) }
-        guard parts.count == 2, parts[0] <= parts[1] else { throw ValidationError("expected a range such as 0.1-0.45, found \(text)") }
-        return Array(stride(from: parts[0], through: parts[1] + 1e-9, by: step)).map { ($0 * 1e6).rounded() / 1e6 }
-    }
-    let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-    guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { throw ValidationError("expected numbers such as 0.1,0.2, found \(text)") }
-    return values.compactMap { $0 }
-}
-
-/// Parses `0-10` or `1,2,6` into integers.
-func parseIntegers(_ text: String) throws -> [Int] {
-    if text.contains("-") && !text.contains(",") {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] <= parts[1], parts[0] >= 0 else { throw ValidationError("expected a range such as 0-10, found \(text)") }
-        return Array(parts[0]...parts[1])
-    }
-    let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard !values.isEmpty, values.allSatisfy({ ($0 ?? -1) >= 0 }) else { throw ValidationError("expected whole numbers such as 1,2,6, found \(text)") }
-    return values.compactMap { $0 }
-}
-
 func writeFile(_ directory: String, _ name: String, _ text: String) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))

@@ -1,0 +1,168 @@
+import Foundation
+import Node
+import Simulation
+import Yams
+
+/// One experiment, ready to run: from `regsim experiment KIND --flags` or from a YAML file.
+public enum ExperimentPlan: Sendable {
+    case doubleSpend(DoubleSpendExperiment)
+    case selfishMining(SelfishMiningExperiment)
+    case forkRate(ForkRateExperiment)
+    case centralisation(CentralisationExperiment)
+
+    /// Values as a person writes them: `0.1,0.2,0.3` or a range `0.1-0.45` in steps of `step`.
+    public static func numbers(_ text: String, step: Double) -> [Double]? {
+        if text.contains("-") && !text.contains(",") {
+            let parts = text.split(separator: "-").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, parts[0] <= parts[1], step > 0 else { return nil }
+            return Array(stride(from: parts[0], through: parts[1] + 1e-9, by: step)).map { ($0 * 1e6).rounded() / 1e6 }
+        }
+        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return nil }
+        return values.compactMap { $0 }
+    }
+
+    /// Whole numbers: `0-10` or `1,2,6`.
+    public static func integers(_ text: String) -> [Int]? {
+        if text.contains("-") && !text.contains(",") {
+            let parts = text.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, parts[0] <= parts[1], parts[0] >= 0 else { return nil }
+            return Array(parts[0]...parts[1])
+        }
+        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
+        return values.compactMap { $0 }
+    }
+
+    /// Durations: `0.1s,1s,10s`.
+    public static func durations(_ text: String) -> [Int64]? {
+        let values = text.split(separator: ",").map { Units.duration(String($0)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        return values.compactMap { $0 }
+    }
+
+    /// Relay modes: `inv,compact,push`.
+    public static func relays(_ text: String) -> [BlockRelayMode]? {
+        let values = text.split(separator: ",").map { BlockRelayMode(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return nil }
+        return values.compactMap { $0 }
+    }
+}
+
+/// Reads an experiment described in YAML, with the same names as the command's flags:
+///
+/// ```yaml
+/// experiment: double-spend      # or selfish-mining, fork-rate, centralisation
+/// attacker: 0.1,0.2,0.3
+/// confirmations: 0-10
+/// trials: 2000
+/// seed: 7
+/// ```
+public enum ExperimentLoader {
+    static let keys: [String: [String]] = [
+        "double-spend": ["attacker", "confirmations", "trials", "premine", "give-up", "leveldb"],
+        "selfish-mining": ["alpha", "gamma", "blocks"],
+        "fork-rate": ["latency", "relay", "blocks", "miners"],
+        "centralisation": ["shares", "latency", "blocks"],
+    ]
+
+    public static func load(path: String) throws(ScenarioErrors) -> ExperimentPlan {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "cannot read the file")])
+        }
+        return try load(yaml: String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    public static func load(yaml: String, file: String) throws(ScenarioErrors) -> ExperimentPlan {
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: yaml) else {
+                throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "the file is empty")])
+            }
+            root = composed
+        } catch let error as ScenarioErrors {
+            throw error
+        } catch let error as YamlError {
+            throw ScenarioErrors(diagnostics: [ScenarioLoader.syntaxDiagnostic(error, file: file)])
+        } catch {
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "YAML error: \(error)")])
+        }
+        let reader = YAMLReader(file: file)
+        let kindNode = root.mapping?["experiment"]
+        let kind = kindNode.flatMap { reader.choice($0, "experiment", keys.keys.sorted()) }
+        if kindNode == nil { reader.error(root, "experiment", "missing: one of \(keys.keys.sorted().joined(separator: ", "))") }
+        let allowed = ["experiment", "name", "description", "seed"] + (kind.flatMap { keys[$0] } ?? keys.values.flatMap { $0 })
+        let entries = reader.mapping(root, "", allowed: allowed) ?? []
+        var fields: [String: Node] = [:]
+        for (key, value, _) in entries { fields[key] = value }
+        let plan = kind.flatMap { build($0, fields, reader) }
+        guard reader.diagnostics.isEmpty, let plan else {
+            throw ScenarioErrors(diagnostics: reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
+        return plan
+    }
+
+    /// A list field, written as a YAML list or as text (`0.1,0.2`, `0-10`).
+    static func text(_ node: Node?) -> String? {
+        guard let node else { return nil }
+        if let sequence = node.sequence { return sequence.compactMap { $0.scalar?.string }.joined(separator: ",") }
+        return node.scalar?.string
+    }
+
+    static func build(_ kind: String, _ fields: [String: Node], _ reader: YAMLReader) -> ExperimentPlan? {
+        func list<T>(_ key: String, default fallback: String, expected: String, _ parse: (String) -> T?) -> T? {
+            let value = text(fields[key]) ?? fallback
+            guard let parsed = parse(value) else {
+                reader.error(fields[key], key, "expected \(expected), found '\(value)'")
+                return nil
+            }
+            return parsed
+        }
+        func integer(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) -> Int {
+            fields[key].flatMap { reader.integer($0, key, range: range) } ?? fallback
+        }
+        let seed = UInt64(fields["seed"].flatMap { reader.integer($0, "seed", range: 0...Int.max) } ?? 1)
+        switch kind {
+        case "double-spend":
+            guard let shares = list("attacker", default: "0.1,0.2,0.3", expected: "shares such as 0.1,0.3", { ExperimentPlan.numbers($0, step: 0.05) }),
+                  let confirmations = list("confirmations", default: "0-10", expected: "confirmations such as 0-10", ExperimentPlan.integers) else { return nil }
+            guard shares.allSatisfy({ $0 > 0 && $0 < 1 }) else {
+                reader.error(fields["attacker"], "attacker", "attacker shares must be between 0 and 1")
+                return nil
+            }
+            var experiment = DoubleSpendExperiment(attackerShares: shares, confirmations: confirmations, trials: integer("trials", 2000, 1...10_000_000))
+            experiment.premine = integer("premine", 1, 0...100)
+            experiment.giveUp = integer("give-up", 10, 1...1_000)
+            experiment.useLevelDB = fields["leveldb"].flatMap { reader.boolean($0, "leveldb") } ?? false
+            experiment.seed = seed
+            return .doubleSpend(experiment)
+        case "selfish-mining":
+            guard let alphas = list("alpha", default: "0.1-0.45", expected: "shares such as 0.25,0.35", { ExperimentPlan.numbers($0, step: 0.05) }),
+                  let gammas = list("gamma", default: "0,0.5,1", expected: "values such as 0,0.5,1", { ExperimentPlan.numbers($0, step: 0.5) }) else { return nil }
+            guard alphas.allSatisfy({ $0 > 0 && $0 < 0.5 }), gammas.allSatisfy({ (0...1).contains($0) }) else {
+                reader.error(fields["alpha"], "alpha", "α must be in (0, 0.5) and γ in [0, 1]")
+                return nil
+            }
+            var experiment = SelfishMiningExperiment(alphas: alphas, gammas: gammas, blocks: integer("blocks", 20_000, 100...10_000_000))
+            experiment.seed = seed
+            return .selfishMining(experiment)
+        case "fork-rate":
+            guard let latencies = list("latency", default: "0.1s,1s,5s,10s,30s", expected: "durations such as 0.1s,10s", ExperimentPlan.durations),
+                  let relays = list("relay", default: "inv,compact,push", expected: "relay modes such as inv,push", ExperimentPlan.relays) else { return nil }
+            var experiment = ForkRateExperiment(latencies: latencies, relays: relays, blocks: integer("blocks", 5_000, 100...10_000_000))
+            experiment.miners = integer("miners", 10, 2...1_000)
+            experiment.seed = seed
+            return .forkRate(experiment)
+        default:
+            guard let shares = list("shares", default: "0.05,0.1,0.15,0.2,0.5", expected: "shares such as 0.1,0.2,0.7", { ExperimentPlan.numbers($0, step: 0.05) }),
+                  let latency = list("latency", default: "10s", expected: "a duration such as 10s", Units.duration) else { return nil }
+            guard shares.count >= 2, shares.allSatisfy({ $0 > 0 }) else {
+                reader.error(fields["shares"], "shares", "at least two positive shares")
+                return nil
+            }
+            var experiment = CentralisationExperiment(shares: shares, latency: latency, blocks: integer("blocks", 50_000, 100...10_000_000))
+            experiment.seed = seed
+            return .centralisation(experiment)
+        }
+    }
+}

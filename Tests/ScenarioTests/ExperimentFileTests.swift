@@ -1,0 +1,47 @@
+import Foundation
+import Scenario
+import TestSupport
+import Testing
+
+@Suite struct ExperimentFileTests {
+    /// The bundled experiment files load into the plans their flags would make.
+    @Test func bundledExperimentFilesLoad() throws {
+        let plan = try ExperimentLoader.load(path: scenariosDirectory + "/experiments/double-spend.yml")
+        guard case .doubleSpend(let experiment) = plan else {
+            Issue.record("not a double-spend plan")
+            return
+        }
+        #expect(experiment.attackerShares == [0.1, 0.2, 0.3])
+        #expect(experiment.confirmations == Array(0...8))
+        #expect(experiment.trials == 2000 && experiment.premine == 1 && experiment.giveUp == 10)
+        guard case .selfishMining(let selfish) = try ExperimentLoader.load(path: scenariosDirectory + "/experiments/selfish-mining.yml") else {
+            Issue.record("not a selfish-mining plan")
+            return
+        }
+        #expect(selfish.alphas.count == 8 && selfish.gammas == [0, 0.5, 1])
+    }
+
+    @Test func brokenExperimentFilesAreReported() {
+        func messages(_ yaml: String) -> [String] {
+            do {
+                _ = try ExperimentLoader.load(yaml: yaml, file: "e.yml")
+                return []
+            } catch { return error.diagnostics.map(\.description) }
+        }
+        #expect(messages("experiment: double-spent\n") == ["e.yml:1:13: experiment: unknown value 'double-spent'; did you mean 'double-spend'? (expected one of: centralisation, double-spend, fork-rate, selfish-mining)"])
+        #expect(messages("experiment: fork-rate\nrelay: inv,carrier-pigeon\n") == ["e.yml:2:8: relay: expected relay modes such as inv,push, found 'inv,carrier-pigeon'"])
+        #expect(messages("experiment: double-spend\nalpha: 0.3\n").first?.contains("unknown key 'alpha'") == true)
+    }
+
+    /// `regsim experiment file` runs a small file end to end.
+    @Test func commandRunsAnExperimentFile() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path + "/small.yml"
+        try "experiment: double-spend\nattacker: 0.3\nconfirmations: 1\ntrials: 30\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try regsim(["experiment", "file", file, "--out", directory.path + "/out", "--jobs", "2"])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output.contains(" 0.30   1      30"))
+        let csv = try String(contentsOfFile: directory.path + "/out/double-spend.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 2)
+    }
+}
