@@ -36,7 +36,7 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
         let summary = try unwrap(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
         let miners = try unwrap(summary["miners"] as? [[String: Any]])
         #expect(miners.count == 2)
-        for key in ["node", "hashpower-share", "blocks-mined", "main-chain-share", "stale-blocks", "stale-rate"] { #expect(miners[0][key] != nil, "\(key)") }
+        for key in ["nodes", "hashpower-share", "blocks-mined", "main-chain-share", "stale-blocks", "stale-rate"] { #expect(miners[0][key] != nil, "\(key)") }
         for file in ["events.jsonl", "metrics.json", "confirmations.csv", "blocktree.dot", "blocktree.svg", "report.html", "nodes/n3/CURRENT"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
         }

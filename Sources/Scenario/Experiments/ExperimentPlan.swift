@@ -67,26 +67,11 @@ public enum ExperimentLoader {
     ]
 
     public static func load(path: String) throws(ScenarioErrors) -> ExperimentPlan {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "cannot read the file")])
-        }
-        return try load(yaml: String(decoding: data, as: UTF8.self), file: path)
+        try load(yaml: YAMLReader.read(path: path), file: path)
     }
 
     public static func load(yaml: String, file: String) throws(ScenarioErrors) -> ExperimentPlan {
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: yaml) else {
-                throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "the file is empty")])
-            }
-            root = composed
-        } catch let error as ScenarioErrors {
-            throw error
-        } catch let error as YamlError {
-            throw ScenarioErrors(diagnostics: [ScenarioLoader.syntaxDiagnostic(error, file: file)])
-        } catch {
-            throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "YAML error: \(error)")])
-        }
+        let root = try YAMLReader.compose(yaml: yaml, file: file)
         let reader = YAMLReader(file: file)
         let kindNode = root.mapping?["experiment"]
         let kind = kindNode.flatMap { reader.choice($0, "experiment", keys.keys.sorted()) }
@@ -95,11 +80,7 @@ public enum ExperimentLoader {
         let entries = reader.mapping(root, "", allowed: allowed) ?? []
         var fields: [String: Node] = [:]
         for (key, value, _) in entries { fields[key] = value }
-        let plan = kind.flatMap { build($0, fields, reader) }
-        guard reader.diagnostics.isEmpty, let plan else {
-            throw ScenarioErrors(diagnostics: reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
-        }
-        return plan
+        return try reader.result(kind.flatMap { build($0, fields, reader) })
     }
 
     /// A list field, written as a YAML list or as text (`0.1,0.2`, `0-10`).

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Walks a composed YAML document, checking types and keys and collecting a
@@ -7,6 +8,45 @@ final class YAMLReader {
     private(set) var diagnostics: [Diagnostic] = []
 
     init(file: String) { self.file = file }
+
+    /// The text of the file at `path`.
+    static func read(path: String) throws(ScenarioErrors) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: path, line: 1, column: 1, path: "", message: "cannot read the file")])
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The document's root node; a YAML syntax error becomes a positioned diagnostic.
+    static func compose(yaml: String, file: String) throws(ScenarioErrors) -> Node {
+        let composed: Node?
+        do { composed = try Yams.compose(yaml: yaml) } catch let error as YamlError {
+            throw ScenarioErrors(diagnostics: [syntaxDiagnostic(error, file: file)])
+        } catch {
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "YAML error: \(error)")])
+        }
+        guard let composed else {
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "the file is empty")])
+        }
+        return composed
+    }
+
+    static func syntaxDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return Diagnostic(file: file, line: mark.line, column: mark.column, path: "", message: "YAML syntax error: \(problem)")
+        default:
+            return Diagnostic(file: file, line: 1, column: 1, path: "", message: "YAML error: \(error)")
+        }
+    }
+
+    /// `value` when the document had no problem; otherwise every diagnostic, in file order.
+    func result<T>(_ value: T?) throws(ScenarioErrors) -> T {
+        guard diagnostics.isEmpty, let value else {
+            throw ScenarioErrors(diagnostics: diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
+        return value
+    }
 
     func location(_ node: Node?) -> Scenario.Location { Scenario.Location(file: file, line: node?.mark?.line ?? 1) }
 

@@ -52,16 +52,7 @@ extension ScenarioRunner {
         object.add("duration-seconds", SimulationTime.toSeconds(scenario.duration))
         object.add("passed", results.allSatisfy(\.passed))
         object.addRaw("miners", "[" + metrics.miners.map { miner in
-            var entry = JSONLine()
-            entry.add("name", miner.name)
-            entry.add("node", miner.nodes.map { scenario.nodeNames[$0] }.joined(separator: ","))
-            entry.add("hashpower-share", miner.hashpowerShare)
-            entry.add("blocks-mined", miner.blocksMined)
-            entry.add("main-chain-blocks", miner.mainChainBlocks)
-            entry.add("main-chain-share", miner.mainChainShare)
-            entry.add("stale-blocks", miner.staleBlocks)
-            entry.add("stale-rate", miner.staleRate)
-            return entry.finish()
+            miner.json(nodes: JSONLine.quote(miner.nodes.map { scenario.nodeNames[$0] }.joined(separator: ",")))
         }.joined(separator: ",") + "]")
         object.addRaw("tips", "[" + (0..<simulation.nodeCount).map { index in
             var entry = JSONLine()

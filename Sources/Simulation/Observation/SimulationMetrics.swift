@@ -1,5 +1,6 @@
 import Consensus
 import Foundation
+import Node
 
 /// A summary of a run: who mined what, how much was wasted, how fast blocks spread.
 public struct SimulationMetrics: Sendable {
@@ -15,6 +16,21 @@ public struct SimulationMetrics: Sendable {
         /// Its blocks that ended off the main chain, and that count over blocks mined.
         public let staleBlocks: Int
         public let staleRate: Double
+
+        /// The miner as a JSON object; `nodes` is the already-encoded value of its nodes
+        /// (indexes here, names in a scenario's summary).
+        public func json(nodes: String) -> String {
+            var entry = JSONLine()
+            entry.add("name", name)
+            entry.addRaw("nodes", nodes)
+            entry.add("hashpower-share", hashpowerShare)
+            entry.add("blocks-mined", blocksMined)
+            entry.add("main-chain-blocks", mainChainBlocks)
+            entry.add("main-chain-share", mainChainShare)
+            entry.add("stale-blocks", staleBlocks)
+            entry.add("stale-rate", staleRate)
+            return entry.finish()
+        }
     }
 
     /// How long blocks took to reach a share of the nodes online when they were found.
@@ -62,18 +78,7 @@ public struct SimulationMetrics: Sendable {
         object.add("main-chain-blocks", mainChainBlocks)
         object.add("stale-blocks", staleBlocks)
         object.add("stale-rate", staleRate)
-        object.addRaw("miners", "[" + miners.map { miner in
-            var entry = JSONLine()
-            entry.add("name", miner.name)
-            entry.addRaw("nodes", "[" + miner.nodes.map(String.init).joined(separator: ",") + "]")
-            entry.add("hashpower-share", miner.hashpowerShare)
-            entry.add("blocks-mined", miner.blocksMined)
-            entry.add("main-chain-blocks", miner.mainChainBlocks)
-            entry.add("main-chain-share", miner.mainChainShare)
-            entry.add("stale-blocks", miner.staleBlocks)
-            entry.add("stale-rate", miner.staleRate)
-            return entry.finish()
-        }.joined(separator: ",") + "]")
+        object.addRaw("miners", "[" + miners.map { $0.json(nodes: "[" + $0.nodes.map(String.init).joined(separator: ",") + "]") }.joined(separator: ",") + "]")
         object.addRaw("propagation", "[" + propagation.map { item in
             var entry = JSONLine()
             entry.add("coverage", item.coverage)
@@ -105,8 +110,8 @@ extension Simulation {
     /// The metrics of the run so far, against the most-work tip among online nodes.
     public func metrics() -> SimulationMetrics {
         let tips = nodes.filter(\.online).map { $0.node.chain.tip }
-        let best = tips.max { a, b in a.chainWork != b.chainWork ? a.chainWork < b.chainWork : a.hash > b.hash } ?? nodes[0].node.chain.tip
-        let mainChain = self.mainChain()
+        let best = bestTip(among: tips) ?? nodes[0].node.chain.tip
+        let mainChain = mainChainBlocks(from: best.hash)
         var mined = [Int](repeating: 0, count: miners.count)
         var onMain = [Int](repeating: 0, count: miners.count)
         var stale = 0
@@ -200,9 +205,13 @@ extension Simulation {
 
     /// The blocks of the run on the most-work tip among online nodes.
     public func mainChain() -> Set<BlockHash> {
-        let tips = nodes.filter(\.online).map { $0.node.chain.tip }
-        guard let best = tips.max(by: { a, b in a.chainWork != b.chainWork ? a.chainWork < b.chainWork : a.hash > b.hash }) else { return [] }
+        guard let best = bestTip(among: nodes.filter(\.online).map { $0.node.chain.tip }) else { return [] }
         return mainChainBlocks(from: best.hash)
+    }
+
+    /// The tip with the most work (the lower hash on a tie, for a deterministic answer).
+    func bestTip(among tips: [BlockInfo]) -> BlockInfo? {
+        tips.max { a, b in a.chainWork != b.chainWork ? a.chainWork < b.chainWork : a.hash > b.hash }
     }
 
     /// The height of the blocks known before the run (genesis and bootstrap).
