@@ -80,11 +80,13 @@ extension BlockIndex {
 
 extension ChainState {
     /// The active chain's tip.
-    public var tip: BlockInfo { chain.tip!.info }
+    public var tip: BlockInfo { tipIndex.info }
+    /// The active tip's index entry (the chain always holds genesis).
+    var tipIndex: BlockIndex { chain.tip! }
     /// The active chain's height.
     public var height: Int { chain.height }
     /// The median time past of the tip: the lower bound for the next block's time.
-    public var medianTimePast: Int64 { chain.tip!.medianTimePast }
+    public var medianTimePast: Int64 { tipIndex.medianTimePast }
     /// Blocks waiting for an unknown parent.
     public var orphanCount: Int { orphans.count }
     /// The best valid header's block, which may be ahead of the tip during sync.

@@ -5,29 +5,29 @@ extension PeerManager {
     /// Handles one message from `peer`.
     /// - Parameter now: microseconds since the Unix epoch.
     public func receive(_ message: NetworkMessage, from peer: PeerID, now: Int64, into output: inout PeerOutput) {
-        guard peers[peer] != nil else { return }
+        guard let state = peers[peer] else { return }
         switch message {
         case .version:
-            guard peers[peer]?.versionReceived == false else { return }
-            peers[peer]?.versionReceived = true
-            if peers[peer]?.inbound == true { output.actions.append(.send(peer, versionMessage(now: now))) }
+            guard !state.versionReceived else { return }
+            state.versionReceived = true
+            if state.inbound { output.actions.append(.send(peer, versionMessage(now: now))) }
             output.actions.append(.send(peer, .verack))
         case .verack:
-            guard peers[peer]?.verackReceived == false else { return }
-            peers[peer]?.verackReceived = true
-            handshakeCompleted(peer, into: &output)
+            guard !state.verackReceived else { return }
+            state.verackReceived = true
+            handshakeCompleted(state, into: &output)
         case .sendHeaders:
-            peers[peer]?.preferHeaders = true
+            state.preferHeaders = true
         case .sendCompact(let announce, let version):
-            if version == 2 { peers[peer]?.compactHighBandwidth = announce }
+            if version == 2 { state.compactHighBandwidth = announce }
         case .ping(let nonce):
             output.actions.append(.send(peer, .pong(nonce)))
         case .pong:
             break
         case .inventory(let items):
-            handleInventory(items, from: peer, into: &output)
+            handleInventory(items, from: state, into: &output)
         case .getData(let items):
-            handleGetData(items, from: peer, into: &output)
+            handleGetData(items, from: state, into: &output)
         case .notFound(let items):
             for item in items {
                 if item.isBlock { releaseBlockRequest(BlockHash(item.hash)) } else { transactionsInFlight[Txid(item.hash)] = nil }
@@ -35,11 +35,11 @@ extension PeerManager {
         case .getHeaders(let locator, let stop):
             output.actions.append(.send(peer, .headers(node.chain.headers(after: locator, stop: stop))))
         case .headers(let headers):
-            handleHeaders(headers, from: peer, now: now, into: &output)
+            handleHeaders(headers, from: state, now: now, into: &output)
         case .block(let block):
-            handleBlock(block, from: peer, now: now, into: &output)
+            handleBlock(block, from: state, now: now, into: &output)
         case .compactBlock(let compact):
-            handleCompactBlock(compact, from: peer, now: now, into: &output)
+            handleCompactBlock(compact, from: state, now: now, into: &output)
         case .getBlockTransactions(let hash, let indexes):
             guard let block = try? node.chain.block(hash) else { return }
             let transactions = indexes.filter { $0 < block.transactions.count }.map { block.transactions[$0] }
@@ -47,20 +47,21 @@ extension PeerManager {
         case .blockTransactions(let hash, let transactions):
             guard let pending = pendingCompact.removeValue(forKey: hash), pending.peer == peer else { return }
             if let block = CompactBlock.fill(header: pending.header, partial: pending.partial, with: transactions) {
-                handleBlock(block, from: peer, now: now, into: &output)
+                handleBlock(block, from: state, now: now, into: &output)
             } else {
                 // Still incomplete (a bad answer or a short ID collision): fetch the whole block.
-                requestBlocks([hash], from: peer, into: &output)
+                requestBlocks([hash], from: state, into: &output)
             }
         case .transaction(let transaction):
-            handleTransaction(transaction, from: peer, now: now, into: &output)
+            handleTransaction(transaction, from: state, now: now, into: &output)
         }
     }
 
     /// After `version` and `verack` both ways: say how we want blocks announced, and start
     /// a headers-first sync from the peer.
-    func handshakeCompleted(_ peer: PeerID, into output: inout PeerOutput) {
-        guard peers[peer]?.handshakeDone == true else { return }
+    func handshakeCompleted(_ state: Peer, into output: inout PeerOutput) {
+        guard state.handshakeDone else { return }
+        let peer = state.id
         switch options.blockRelay {
         case .headers: output.actions.append(.send(peer, .sendHeaders))
         case .compact:
@@ -73,30 +74,31 @@ extension PeerManager {
 
     // MARK: Announcements and requests
 
-    func handleInventory(_ items: [InventoryItem], from peer: PeerID, into output: inout PeerOutput) {
+    func handleInventory(_ items: [InventoryItem], from state: Peer, into output: inout PeerOutput) {
         var wanted = [InventoryItem]()
         for item in items {
             if item.isBlock {
                 let hash = BlockHash(item.hash)
-                notePeerHas(hash, peer: peer)
-                if needsBlock(hash) && blocksInFlight[hash] == nil {
-                    blocksInFlight[hash] = peer
-                    peers[peer]?.blocksInFlight += 1
+                let entry = notePeerHas(hash, peer: state)
+                if needsBlock(entry) && blocksInFlight[hash] == nil {
+                    blocksInFlight[hash] = state.id
+                    state.blocksInFlight += 1
                     wanted.append(.block(hash))
                 }
             } else if item.isTransaction {
                 let txid = Txid(item.hash)
-                peers[peer]?.knownTransactions.insert(txid)
+                state.knownTransactions.insert(txid)
                 if !knowsTransaction(txid) {
-                    transactionsInFlight[txid] = peer
+                    transactionsInFlight[txid] = state.id
                     wanted.append(.transaction(txid))
                 }
             }
         }
-        if !wanted.isEmpty { output.actions.append(.send(peer, .getData(wanted))) }
+        if !wanted.isEmpty { output.actions.append(.send(state.id, .getData(wanted))) }
     }
 
-    func handleGetData(_ items: [InventoryItem], from peer: PeerID, into output: inout PeerOutput) {
+    func handleGetData(_ items: [InventoryItem], from state: Peer, into output: inout PeerOutput) {
+        let peer = state.id
         var missing = [InventoryItem]()
         for item in items {
             if item.isTransaction, let transaction = node.mempool.transaction(Txid(item.hash)) {
@@ -107,7 +109,7 @@ extension PeerManager {
                 } else {
                     output.actions.append(.send(peer, .block(block)))
                 }
-                notePeerHas(block.hash, peer: peer)
+                notePeerHas(block.hash, peer: state)
             } else {
                 missing.append(item)
             }
@@ -116,8 +118,11 @@ extension PeerManager {
     }
 
     /// True when the node has no data for `hash` (and it is not known to be invalid).
-    func needsBlock(_ hash: BlockHash) -> Bool {
-        guard let entry = node.chain.index[hash] else { return true }
+    func needsBlock(_ hash: BlockHash) -> Bool { needsBlock(node.chain.index[hash]) }
+
+    /// True when the node has no data for the block of `entry` (`nil`: an unknown block).
+    func needsBlock(_ entry: BlockIndex?) -> Bool {
+        guard let entry else { return true }
         return !entry.status.contains(.haveData) && !entry.status.isInvalid
     }
 
@@ -125,32 +130,42 @@ extension PeerManager {
         node.mempool.contains(txid) || recentRejects.contains(txid) || transactionsInFlight[txid] != nil
     }
 
-    /// Records that `peer` has `hash`: its best known block moves forward if this one has
-    /// more work (so we do not announce the block back to it).
-    func notePeerHas(_ hash: BlockHash, peer: PeerID) {
+    /// Records that `peer` has `hash` (Core's `UpdateBlockAvailability`): its best known
+    /// block moves to it if it has at least as much work, so we do not announce it back.
+    /// Returns the block's index entry when the header is known.
+    @discardableResult
+    func notePeerHas(_ hash: BlockHash, peer state: Peer) -> BlockIndex? {
+        resolveLastUnknownBlock(of: state)
         guard let entry = node.chain.index[hash] else {
-            if peers[peer]?.bestKnownBlock == nil { peers[peer]?.bestKnownBlock = hash }
-            return
+            state.lastUnknownBlock = hash
+            return nil
         }
-        if let known = peers[peer]?.bestKnownBlock, let knownEntry = node.chain.index[known], knownEntry.chainWork >= entry.chainWork {
-            return
-        }
-        peers[peer]?.bestKnownBlock = hash
+        if let known = state.bestKnownBlock, known.chainWork > entry.chainWork { return entry }
+        state.bestKnownBlock = entry
+        return entry
     }
 
-    /// True when `peer` is known to have `hash` (its best known block descends from it).
-    func peerHas(_ hash: BlockHash, peer: PeerID) -> Bool {
-        guard let known = peers[peer]?.bestKnownBlock else { return false }
-        return known == hash || node.chain.isAncestor(hash, of: known)
+    /// Core's `ProcessBlockAvailability`: a block the peer announced before we had its
+    /// header counts once the header is known.
+    func resolveLastUnknownBlock(of state: Peer) {
+        guard let hash = state.lastUnknownBlock, let entry = node.chain.index[hash] else { return }
+        state.lastUnknownBlock = nil
+        if let known = state.bestKnownBlock, known.chainWork > entry.chainWork { return }
+        state.bestKnownBlock = entry
     }
 
-    func requestBlocks(_ hashes: [BlockHash], from peer: PeerID, into output: inout PeerOutput) {
+    /// True when the peer is known to have `entry`'s block (its best known block descends
+    /// from it; Core's `PeerHasHeader`).
+    func peerHas(_ entry: BlockIndex, peer state: Peer) -> Bool {
+        resolveLastUnknownBlock(of: state)
+        return state.bestKnownBlock?.descends(from: entry) ?? false
+    }
+
+    func requestBlocks(_ hashes: [BlockHash], from state: Peer, into output: inout PeerOutput) {
         guard !hashes.isEmpty else { return }
-        for hash in hashes {
-            blocksInFlight[hash] = peer
-            peers[peer]?.blocksInFlight += 1
-        }
-        output.actions.append(.send(peer, .getData(hashes.map { .block($0) })))
+        for hash in hashes { blocksInFlight[hash] = state.id }
+        state.blocksInFlight += hashes.count
+        output.actions.append(.send(state.id, .getData(hashes.map { .block($0) })))
     }
 
     func releaseBlockRequest(_ hash: BlockHash) {
@@ -159,7 +174,8 @@ extension PeerManager {
 
     // MARK: Headers
 
-    func handleHeaders(_ headers: [BlockHeader], from peer: PeerID, now: Int64, into output: inout PeerOutput) {
+    func handleHeaders(_ headers: [BlockHeader], from state: Peer, now: Int64, into output: inout PeerOutput) {
+        let peer = state.id
         var wanted = [BlockHash]()
         for header in headers {
             let result: HeaderAcceptance
@@ -176,17 +192,17 @@ extension PeerManager {
                 if error.isPeerFault { misbehaving(peer, reason: "invalid header: \(error)", now: now, into: &output) }
                 return
             case .accepted, .duplicate:
-                notePeerHas(header.hash, peer: peer)
+                let entry = notePeerHas(header.hash, peer: state)
                 if case .accepted = result, !options.acceptBlocksFromPeers {
                     output.events.append(.blockHeaderTracked(header, from: peer))
                 }
-                if options.acceptBlocksFromPeers && needsBlock(header.hash) && blocksInFlight[header.hash] == nil {
+                if options.acceptBlocksFromPeers && needsBlock(entry) && blocksInFlight[header.hash] == nil {
                     wanted.append(header.hash)
                 }
             }
         }
-        let room = max(0, options.maxBlocksInFlightPerPeer - (peers[peer]?.blocksInFlight ?? 0))
-        requestBlocks(Array(wanted.prefix(room)), from: peer, into: &output)
+        let room = max(0, options.maxBlocksInFlightPerPeer - state.blocksInFlight)
+        requestBlocks(Array(wanted.prefix(room)), from: state, into: &output)
         if headers.count == 2000, let last = headers.last {
             // More to come: continue from the last header we have.
             output.actions.append(.send(peer, .getHeaders(locator: [last.hash] + node.chain.locator(), stop: .zero)))
@@ -195,17 +211,19 @@ extension PeerManager {
 
     /// Fills `peer`'s download window with the blocks we lack on the way to its best known
     /// block, so a long sync keeps going as blocks arrive.
-    func requestNextBlocks(from peer: PeerID, into output: inout PeerOutput) {
-        guard options.acceptBlocksFromPeers, let state = peers[peer], let best = state.bestKnownBlock else { return }
+    func requestNextBlocks(from state: Peer, into output: inout PeerOutput) {
+        guard options.acceptBlocksFromPeers else { return }
+        resolveLastUnknownBlock(of: state)
         let room = options.maxBlocksInFlightPerPeer - state.blocksInFlight
-        guard room > 0, let info = node.chain.info(for: best), info.chainWork > node.chain.tip.chainWork else { return }
-        let wanted = node.chain.blocksToDownload(toward: best, limit: room + blocksInFlight.count).filter { blocksInFlight[$0] == nil }
-        requestBlocks(Array(wanted.prefix(room)), from: peer, into: &output)
+        guard room > 0, let best = state.bestKnownBlock, best.chainWork > node.chain.tipIndex.chainWork else { return }
+        let wanted = node.chain.blocksToDownload(toward: best.hash, limit: room + blocksInFlight.count).filter { blocksInFlight[$0] == nil }
+        requestBlocks(Array(wanted.prefix(room)), from: state, into: &output)
     }
 
     // MARK: Blocks
 
-    func handleCompactBlock(_ compact: CompactBlock, from peer: PeerID, now: Int64, into output: inout PeerOutput) {
+    func handleCompactBlock(_ compact: CompactBlock, from state: Peer, now: Int64, into output: inout PeerOutput) {
+        let peer = state.id
         let hash = compact.header.hash
         switch (try? node.chain.processHeader(compact.header, now: PeerManager.seconds(now))) ?? .duplicate {
         case .invalid(let error) where error.kind == .missingPrevious:
@@ -217,7 +235,7 @@ extension PeerManager {
         default:
             break
         }
-        notePeerHas(hash, peer: peer)
+        notePeerHas(hash, peer: state)
         guard options.acceptBlocksFromPeers else {
             output.events.append(.blockHeaderTracked(compact.header, from: peer))
             return
@@ -225,24 +243,23 @@ extension PeerManager {
         guard needsBlock(hash), pendingCompact[hash] == nil else { return }
         let (block, missing, partial) = compact.reconstruct(from: node.mempool.transactions)
         if let block {
-            handleBlock(block, from: peer, now: now, into: &output)
+            handleBlock(block, from: state, now: now, into: &output)
         } else {
             pendingCompact[hash] = (peer, compact.header, partial)
             output.actions.append(.send(peer, .getBlockTransactions(block: hash, indexes: missing)))
         }
     }
 
-    func handleBlock(_ block: Block, from peer: PeerID?, now: Int64, into output: inout PeerOutput) {
+    func handleBlock(_ block: Block, from state: Peer, now: Int64, into output: inout PeerOutput) {
         let hash = block.hash
+        let peer = state.id
         releaseBlockRequest(hash)
         pendingCompact[hash] = nil
-        if let peer {
-            notePeerHas(hash, peer: peer)
-            guard options.acceptBlocksFromPeers else {
-                _ = try? node.chain.processHeader(block.header, now: PeerManager.seconds(now))
-                output.events.append(.blockHeaderTracked(block.header, from: peer))
-                return
-            }
+        notePeerHas(hash, peer: state)
+        guard options.acceptBlocksFromPeers else {
+            _ = try? node.chain.processHeader(block.header, now: PeerManager.seconds(now))
+            output.events.append(.blockHeaderTracked(block.header, from: peer))
+            return
         }
         let submitted: (result: BlockProcessingResult, mempool: MempoolUpdate)
         do { submitted = try node.submitBlock(block, now: PeerManager.seconds(now)) } catch {
@@ -254,21 +271,22 @@ extension PeerManager {
             output.events.append(.blockAccepted(block, from: peer))
         case .invalid(let error):
             output.events.append(.blockRejected(hash, error, from: peer))
-            if let peer, error.isPeerFault { misbehaving(peer, reason: "invalid block \(hash): \(error.reason)", now: now, into: &output) }
+            if error.isPeerFault { misbehaving(peer, reason: "invalid block \(hash): \(error.reason)", now: now, into: &output) }
         case .orphan:
-            if let peer { output.actions.append(.send(peer, .getHeaders(locator: node.chain.locator(), stop: hash))) }
+            output.actions.append(.send(peer, .getHeaders(locator: node.chain.locator(), stop: hash)))
         case .duplicate:
             break
         }
         for (invalidHash, error) in submitted.result.update.invalidated {
             output.events.append(.blockRejected(invalidHash, error, from: peer))
             // A block that only failed when connected still came from this peer.
-            if let peer, invalidHash == hash, error.isPeerFault {
+            if invalidHash == hash, error.isPeerFault {
                 misbehaving(peer, reason: "invalid block \(hash): \(error.reason)", now: now, into: &output)
             }
         }
         chainChanged(submitted.result.update, mempool: submitted.mempool, now: now, into: &output)
-        if let peer { requestNextBlocks(from: peer, into: &output) }
+        // Unless it was just disconnected for misbehaving.
+        if peers[peer] != nil { requestNextBlocks(from: state, into: &output) }
     }
 
     /// Reports a tip change, announces the new tip and relays transactions that came back
@@ -286,10 +304,11 @@ extension PeerManager {
 
     // MARK: Transactions
 
-    func handleTransaction(_ transaction: Transaction, from peer: PeerID, now: Int64, into output: inout PeerOutput) {
+    func handleTransaction(_ transaction: Transaction, from state: Peer, now: Int64, into output: inout PeerOutput) {
         let txid = transaction.txid
+        let peer = state.id
         transactionsInFlight[txid] = nil
-        peers[peer]?.knownTransactions.insert(txid)
+        state.knownTransactions.insert(txid)
         guard !node.mempool.contains(txid), !recentRejects.contains(txid) else { return }
         let result: MempoolResult
         do { result = try node.submitTransaction(transaction, now: PeerManager.seconds(now)) } catch {

@@ -6,16 +6,19 @@ extension PeerManager {
     /// mode. The message is built once and shared by all peers.
     func announceTip(_ update: ChainUpdate, into output: inout PeerOutput) {
         let connected = update.net.connected
-        guard let tipBlock = connected.last, node.chain.isActive(tipBlock.hash) else { return }
+        guard let tipBlock = connected.last, let tip = node.chain.index[tipBlock.hash], node.chain.chain.contains(tip) else { return }
         let newBlocks = Array(connected.suffix(8))
+        // The new blocks are on the active chain, below the tip.
+        let newEntries = newBlocks.indices.compactMap { tip.ancestor(at: tip.height - (newBlocks.count - 1 - $0)) }
         var headersMessage: NetworkMessage?
         var inventoryMessage: NetworkMessage?
         var compactMessage: NetworkMessage?
-        for peer in peerOrder {
-            guard let state = peers[peer], state.handshakeDone, !peerHas(tipBlock.hash, peer: peer) else { continue }
+        for state in peers.values {
+            guard state.handshakeDone, !peerHas(tip, peer: state) else { continue }
+            let peer = state.id
             switch options.blockRelay {
             case .push:
-                for block in newBlocks where !peerHas(block.hash, peer: peer) {
+                for (block, entry) in zip(newBlocks, newEntries) where !peerHas(entry, peer: state) {
                     output.actions.append(.send(peer, .block(block)))
                 }
             case .compact where state.compactHighBandwidth:
@@ -33,7 +36,7 @@ extension PeerManager {
                 if inventoryMessage == nil { inventoryMessage = .inventory(newBlocks.map { .block($0.hash) }) }
                 output.actions.append(.send(peer, inventoryMessage!))
             }
-            peers[peer]?.bestKnownBlock = tipBlock.hash
+            state.bestKnownBlock = tip
         }
     }
 
@@ -41,8 +44,9 @@ extension PeerManager {
     /// they leave after a Poisson delay per peer, batched.
     func queueTransactions(_ transactions: [Transaction], except source: PeerID?, now: Int64, into output: inout PeerOutput) {
         guard !transactions.isEmpty else { return }
-        for peer in peerOrder where peer != source {
-            guard var state = peers[peer], state.handshakeDone else { continue }
+        for state in peers.values where state.id != source {
+            guard state.handshakeDone else { continue }
+            let peer = state.id
             var queued = false
             for transaction in transactions where !state.knownTransactions.contains(transaction.txid) {
                 state.transactionQueue.append(transaction.txid)
@@ -50,8 +54,7 @@ extension PeerManager {
             }
             guard queued else { continue }
             if !options.trickle {
-                peers[peer] = state
-                flushTransactions(to: peer, into: &output)
+                flushTransactions(to: state, into: &output)
                 continue
             }
             if !state.trickleScheduled {
@@ -59,26 +62,24 @@ extension PeerManager {
                 let mean = Double(state.inbound ? options.trickleMeanInbound : options.trickleMeanOutbound)
                 output.actions.append(.setTimer(afterMicroseconds: Int64(random.nextExponential(mean: mean)), .trickle(peer)))
             }
-            peers[peer] = state
         }
     }
 
     /// Sends the queued announcements to `peer` as one `inv`.
-    func flushTransactions(to peer: PeerID, into output: inout PeerOutput) {
-        guard var state = peers[peer] else { return }
+    func flushTransactions(to state: Peer, into output: inout PeerOutput) {
         let items = state.transactionQueue.filter { node.mempool.contains($0) && !state.knownTransactions.contains($0) }
         state.transactionQueue.removeAll()
         state.trickleScheduled = false
         for txid in items { state.knownTransactions.insert(txid) }
         if state.knownTransactions.count > 50_000 { state.knownTransactions.removeAll() }
-        peers[peer] = state
-        if !items.isEmpty { output.actions.append(.send(peer, .inventory(items.map { .transaction($0) }))) }
+        if !items.isEmpty { output.actions.append(.send(state.id, .inventory(items.map { .transaction($0) }))) }
     }
 
     /// A timer the manager asked for has expired.
     public func timerFired(_ timer: PeerTimer, now: Int64, into output: inout PeerOutput) {
         switch timer {
-        case .trickle(let peer): flushTransactions(to: peer, into: &output)
+        case .trickle(let peer):
+            if let state = peers[peer] { flushTransactions(to: state, into: &output) }
         }
     }
 
@@ -111,9 +112,11 @@ extension PeerManager {
     /// `push` mode, otherwise announced so peers fetch them.
     public func publish(_ blocks: [Block], now: Int64, into output: inout PeerOutput) {
         guard let last = blocks.last else { return }
-        for peer in peerOrder {
-            guard let state = peers[peer], state.handshakeDone else { continue }
-            let unknown = blocks.filter { !peerHas($0.hash, peer: peer) }
+        let entries = blocks.map { node.chain.index[$0.hash] }
+        for state in peers.values {
+            guard state.handshakeDone else { continue }
+            let peer = state.id
+            let unknown = zip(blocks, entries).filter { block, entry in entry.map { !peerHas($0, peer: state) } ?? true }.map(\.0)
             guard !unknown.isEmpty else { continue }
             switch options.blockRelay {
             case .push:
@@ -125,7 +128,7 @@ extension PeerManager {
             default:
                 output.actions.append(.send(peer, .inventory(unknown.map { .block($0.hash) })))
             }
-            peers[peer]?.bestKnownBlock = last.hash
+            if let entry = entries.last ?? nil { state.bestKnownBlock = entry }
         }
     }
 
@@ -145,8 +148,8 @@ extension PeerManager {
 
     /// Asks every peer for headers beyond our tip (after a partition heals or on restart).
     public func requestSync(into output: inout PeerOutput) {
-        for peer in peerOrder where peers[peer]?.handshakeDone == true {
-            output.actions.append(.send(peer, .getHeaders(locator: node.chain.locator(), stop: .zero)))
+        for state in peers.values where state.handshakeDone {
+            output.actions.append(.send(state.id, .getHeaders(locator: node.chain.locator(), stop: .zero)))
         }
     }
 }

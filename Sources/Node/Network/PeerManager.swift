@@ -98,7 +98,9 @@ public final class PeerManager {
         var preferHeaders = false
         var compactHighBandwidth = false
         /// The most-work block the peer is known to have (Core's `pindexBestKnownBlock`).
-        var bestKnownBlock: BlockHash?
+        var bestKnownBlock: BlockIndex?
+        /// A block the peer announced before we knew its header (Core's `hashLastUnknownBlock`).
+        var lastUnknownBlock: BlockHash?
         var knownTransactions = Set<Txid>()
         var transactionQueue = [Txid]()
         var trickleScheduled = false
@@ -114,9 +116,8 @@ public final class PeerManager {
     public let node: FullNode
     public var options: PeerOptions
     var random: DeterministicRandom
-    var peers: [PeerID: Peer] = [:]
     /// Peers in connection order: announcements go out in a deterministic order.
-    var peerOrder: [PeerID] = []
+    var peers = SmallIntMap<Peer>()
     var blocksInFlight: [BlockHash: PeerID] = [:]
     var transactionsInFlight: [Txid: PeerID] = [:]
     var recentRejects = Set<Txid>()
@@ -131,7 +132,7 @@ public final class PeerManager {
     }
 
     /// The connected peers, in connection order.
-    public var connectedPeers: [PeerID] { peerOrder }
+    public var connectedPeers: [PeerID] { peers.keys }
 
     /// True when `peer` is banned at `now` (microseconds since the epoch).
     public func isBanned(_ peer: PeerID, now: Int64) -> Bool {
@@ -148,14 +149,13 @@ public final class PeerManager {
     public func connected(_ peer: PeerID, inbound: Bool, now: Int64, into output: inout PeerOutput) {
         guard peers[peer] == nil else { return }
         peers[peer] = Peer(id: peer, inbound: inbound)
-        peerOrder.append(peer)
         if !inbound { output.actions.append(.send(peer, versionMessage(now: now))) }
     }
 
     /// The connection to `peer` closed; requests in flight from it are forgotten.
     public func disconnected(_ peer: PeerID) {
-        guard peers.removeValue(forKey: peer) != nil else { return }
-        peerOrder.removeAll { $0 == peer }
+        guard peers[peer] != nil else { return }
+        peers[peer] = nil
         blocksInFlight = blocksInFlight.filter { $0.value != peer }
         transactionsInFlight = transactionsInFlight.filter { $0.value != peer }
         pendingCompact = pendingCompact.filter { $0.value.peer != peer }
