@@ -11,11 +11,14 @@ public final class FullNode {
     public private(set) var wallets: [Wallet] = []
 
     /// Opens (or creates) the node's chain state in `store` and an empty mempool.
-    /// - Parameter verifier: script verification whose caches are shared by the nodes of a process.
+    /// - Parameters:
+    ///   - verifier: script verification whose caches are shared by the nodes of a process.
+    ///   - headers: header records shared by the nodes of one thread (one simulation).
     public init(name: String, store: any KeyValueStore, params: ChainParams, chainOptions: ChainOptions = ChainOptions(),
-                mempoolOptions: MempoolOptions = MempoolOptions(), verifier: TransactionVerifier = TransactionVerifier()) throws(ChainStateError) {
+                mempoolOptions: MempoolOptions = MempoolOptions(), verifier: TransactionVerifier = TransactionVerifier(),
+                headers: HeaderCache = HeaderCache()) throws(ChainStateError) {
         self.name = name
-        chain = try ChainState(store: store, params: params, options: chainOptions, verifier: verifier)
+        chain = try ChainState(store: store, params: params, options: chainOptions, verifier: verifier, headers: headers)
         mempool = Mempool(chain: chain, options: mempoolOptions, verifier: verifier)
     }
 

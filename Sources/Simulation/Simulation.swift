@@ -33,6 +33,8 @@ public final class Simulation {
     let kernel = EventKernel<Action>()
     let random: DeterministicRandom
     let verifier = TransactionVerifier()
+    /// Every node's header records: each block's header, work and median time past once.
+    let headers = HeaderCache()
     var nodes: [SimulatedNode] = []
     var links: [UInt64: LinkState] = [:]
     var edges: [Topology.Edge] = []
@@ -112,11 +114,20 @@ public final class Simulation {
             }
         }
         do {
-            return try FullNode(name: node.name, store: store, params: configuration.params, chainOptions: configuration.chainOptions,
-                                mempoolOptions: configuration.mempoolOptions, verifier: verifier)
+            return try FullNode(name: node.name, store: store, params: configuration.params, chainOptions: chainOptions,
+                                mempoolOptions: configuration.mempoolOptions, verifier: verifier, headers: headers)
         } catch {
             throw SimulationError("cannot open the chain state of \(node.name): \(error)")
         }
+    }
+
+    /// The chain options of every node: the configuration's, except that a node on an
+    /// in-memory store keeps no coins cache (the store is memory already; caching would hold
+    /// every coin twice).
+    var chainOptions: ChainOptions {
+        var options = configuration.chainOptions
+        if case .leveldb = configuration.store {} else { options.coinCacheLimit = 0 }
+        return options
     }
 
     func makePeerManager(node: FullNode, index: Int, incarnation: Int) -> PeerManager {

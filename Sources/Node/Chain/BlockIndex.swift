@@ -5,10 +5,8 @@ import Consensus
 /// work and status. The chain state's index owns every entry; `parent` and `skip` point at
 /// ancestors without retaining them, so releasing a long chain does not recurse.
 final class BlockIndex {
-    let header: BlockHeader
-    let height: Int
-    /// Total work of the chain ending here.
-    let chainWork: UInt256
+    /// The header and what follows from it alone (shared between nodes of a simulation).
+    let record: HeaderRecord
     unowned(unsafe) let parent: BlockIndex?
     /// A far ancestor for O(log n) ancestor lookups (Core's `pskip`).
     unowned(unsafe) let skip: BlockIndex?
@@ -19,15 +17,20 @@ final class BlockIndex {
     /// True when this block and every ancestor have data stored (Core's `nChainTx != 0`).
     var chainDataComplete = false
 
-    var hash: BlockHash { header.hash }
+    var header: BlockHeader { record.header }
+    var hash: BlockHash { record.header.hash }
+    var height: Int { record.height }
+    /// Total work of the chain ending here.
+    var chainWork: UInt256 { record.chainWork }
+    /// The median of the last 11 block times ending here (BIP 113's clock).
+    var medianTimePast: Int64 { record.medianTimePast }
 
-    init(header: BlockHeader, parent: BlockIndex?, status: BlockStatus) {
-        self.header = header
+    /// The entry for `header` on top of `parent`, its record taken from `headers`.
+    init(header: BlockHeader, parent: BlockIndex?, status: BlockStatus, headers: HeaderCache) {
+        record = headers.record(for: header, parent: parent?.record)
         self.parent = parent
-        height = (parent?.height ?? -1) + 1
-        chainWork = (parent?.chainWork ?? .zero) &+ header.work
         self.status = status
-        skip = parent?.ancestor(at: BlockIndex.skipHeight(height))
+        skip = parent?.ancestor(at: BlockIndex.skipHeight(record.height))
     }
 
     /// Core's `GetSkipHeight`: a height below `height` chosen so walks take O(log n) steps.
@@ -57,22 +60,6 @@ final class BlockIndex {
             }
         }
         return walk
-    }
-
-    /// The median of the last 11 block times ending here (BIP 113's clock), computed once:
-    /// headers and ancestry never change.
-    lazy var medianTimePast: Int64 = computeMedianTimePast()
-
-    private func computeMedianTimePast() -> Int64 {
-        var times = [Int64]()
-        times.reserveCapacity(11)
-        var walk: BlockIndex? = self
-        while let entry = walk, times.count < 11 {
-            times.append(Int64(entry.header.time))
-            walk = entry.parent
-        }
-        times.sort()
-        return times[times.count / 2]
     }
 
     /// The last common ancestor of two entries (Core's `LastCommonAncestor`).

@@ -106,7 +106,7 @@ extension ChainState {
         } catch {
             return .failure(error)
         }
-        let entry = BlockIndex(header: header, parent: parent, status: .validHeader)
+        let entry = BlockIndex(header: header, parent: parent, status: .validHeader, headers: headers)
         index[entry.hash] = entry
         if isBetterHeader(entry, than: bestHeader) { bestHeader = entry }
         if persist {

@@ -81,6 +81,8 @@ extension BlockIndex {
 extension ChainState {
     /// The active chain's tip.
     public var tip: BlockInfo { tipIndex.info }
+    /// The active tip's hash (cheaper than ``tip`` on hot paths).
+    public var tipHash: BlockHash { tipIndex.hash }
     /// The active tip's index entry (the chain always holds genesis).
     var tipIndex: BlockIndex { chain.tip! }
     /// The active chain's height.

@@ -15,6 +15,8 @@ public final class ChainState {
     public let options: ChainOptions
     let store: any KeyValueStore
     let verifier: TransactionVerifier
+    /// Header records, shared with the other chain states of a simulation.
+    let headers: HeaderCache
 
     var index: [BlockHash: BlockIndex] = [:]
     var chain = ActiveChain()
@@ -40,16 +42,18 @@ public final class ChainState {
     ///   - params: the chain's consensus parameters.
     ///   - options: cache and flush settings.
     ///   - verifier: script verification with caches shared across nodes.
+    ///   - headers: header records shared across nodes used on the same thread.
     /// - Throws: ``ChainStateError`` for a failing, corrupt or foreign database.
     public init(store: any KeyValueStore, params: ChainParams, options: ChainOptions = ChainOptions(),
-                verifier: TransactionVerifier = TransactionVerifier()) throws(ChainStateError) {
+                verifier: TransactionVerifier = TransactionVerifier(), headers: HeaderCache = HeaderCache()) throws(ChainStateError) {
         self.store = store
+        self.headers = headers
         self.params = params
         self.options = options
         self.verifier = verifier
         coins = UTXOCache(store: store, cleanLimit: options.coinCacheLimit)
         let genesis = BlockIndex(header: params.genesisBlock.header, parent: nil,
-                                 status: [.validHeader, .haveData, .fullyValid])
+                                 status: [.validHeader, .haveData, .fullyValid], headers: headers)
         bestHeader = genesis
         recentBlocks.limit = options.recentBlockLimit
         if try read(ChainDatabase.key(.version)) == nil {
@@ -118,7 +122,7 @@ public final class ChainState {
             if record.height > 0 && parent == nil {
                 throw .corrupt(path: store.path, what: "block \(record.header.hash) has no parent in the index")
             }
-            let entry = BlockIndex(header: record.header, parent: parent, status: record.status)
+            let entry = BlockIndex(header: record.header, parent: parent, status: record.status, headers: headers)
             guard entry.height == record.height else {
                 throw .corrupt(path: store.path, what: "block \(record.header.hash) stored at the wrong height")
             }

@@ -5,7 +5,8 @@ import Node
 public enum StoreKind: Sendable, Equatable {
     /// LevelDB, one database per node under `directory/<node name>` (Regsim's default).
     case leveldb(directory: String)
-    /// In memory, for very large networks and fast experiments.
+    /// In memory, for very large networks and fast experiments (nodes keep no coins cache
+    /// on top of it).
     case memory
     /// In memory, every node starting from its own copy of `template` (copy-on-write):
     /// many short trials share one prepared chain instead of mining it each time.

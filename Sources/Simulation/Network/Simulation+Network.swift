@@ -213,8 +213,8 @@ extension Simulation {
             // A memory store outlives its handle, as files on disk do.
             memory.reopen()
             do {
-                reopened = try FullNode(name: old.name, store: memory, params: configuration.params, chainOptions: configuration.chainOptions,
-                                        mempoolOptions: configuration.mempoolOptions, verifier: verifier)
+                reopened = try FullNode(name: old.name, store: memory, params: configuration.params, chainOptions: chainOptions,
+                                        mempoolOptions: configuration.mempoolOptions, verifier: verifier, headers: headers)
             } catch { throw SimulationError("reopening \(old.name): \(error)") }
         } else {
             reopened = try makeNode(index: index, configuration: nodes[index].configuration)

@@ -32,9 +32,9 @@ extension Simulation {
             let kept = Set(connected.flatMap { $0.transactions.map(\.txid) })
             let reversed = disconnected.flatMap { $0.transactions.dropFirst().map(\.txid) }.filter { !kept.contains($0) }
             reorgDepths[disconnected.count, default: 0] += 1
-            emit(.reorg(time: now, node: index, depth: disconnected.count, oldTip: oldTip.hash, newTip: chain.tip.hash, reversed: reversed))
+            emit(.reorg(time: now, node: index, depth: disconnected.count, oldTip: oldTip.hash, newTip: chain.tipHash, reversed: reversed))
         }
-        emit(.tipChanged(time: now, node: index, hash: chain.tip.hash, height: chain.tip.height))
+        emit(.tipChanged(time: now, node: index, hash: chain.tipHash, height: chain.height))
         reportConfirmations(at: index)
         tipChangedForMiners(at: index)
     }

@@ -1,0 +1,68 @@
+import Consensus
+
+/// The part of a block-tree entry that depends only on the header and its ancestry: the
+/// same on every node that knows the block. Nodes sharing a ``HeaderCache`` share one record
+/// per block, so ten thousand simulated nodes hold each header, its work and its median
+/// time past once (each keeps its own ``BlockIndex`` with its own status).
+final class HeaderRecord {
+    let header: BlockHeader
+    let height: Int
+    /// Total work of the chain ending here.
+    let chainWork: UInt256
+    /// The median of the last 11 block times ending here (BIP 113's clock).
+    let medianTimePast: Int64
+    /// The parent's record; the cache (or the entries using them) keeps ancestors alive, and
+    /// a long chain is not released recursively.
+    unowned(unsafe) let parent: HeaderRecord?
+
+    init(header: BlockHeader, parent: HeaderRecord?) {
+        self.header = header
+        self.parent = parent
+        height = (parent?.height ?? -1) + 1
+        chainWork = (parent?.chainWork ?? .zero) &+ header.work
+        medianTimePast = HeaderRecord.medianTimePast(ending: header, parent: parent)
+    }
+
+    private static func medianTimePast(ending header: BlockHeader, parent: HeaderRecord?) -> Int64 {
+        // An insertion sort on the stack: this runs for every block a node learns.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 11) { times in
+            var count = 0
+            var time: UInt32? = header.time
+            var walk = parent
+            while let next = time, count < 11 {
+                var position = count
+                while position > 0 && times[position - 1] > next {
+                    times[position] = times[position - 1]
+                    position -= 1
+                }
+                times[position] = next
+                count += 1
+                time = walk?.header.time
+                walk = walk?.parent
+            }
+            return Int64(times[count / 2])
+        }
+    }
+}
+
+/// Header records by block hash, shared by the chain states of one simulation so each block's
+/// header facts exist once. Not thread-safe: share one cache only among chain states used on
+/// one thread.
+public final class HeaderCache {
+    private var records: [BlockHash: HeaderRecord] = [:]
+
+    public init() {}
+
+    /// The number of headers held.
+    public var count: Int { records.count }
+
+    /// The record of `header` on top of `parent`, made once per hash. A record is only
+    /// reused when its parent is the same record (a chain state that does not share this
+    /// cache gets records of its own).
+    func record(for header: BlockHeader, parent: HeaderRecord?) -> HeaderRecord {
+        if let existing = records[header.hash], existing.parent === parent { return existing }
+        let record = HeaderRecord(header: header, parent: parent)
+        records[header.hash] = record
+        return record
+    }
+}
