@@ -72,7 +72,6 @@ enum SimulationBenchmarks {
         let before = residentMegabytes()
         let seconds = Measure.seconds {
             let simulation = try! Simulation(configuration: configuration)
-            print("TEMP after init", residentMegabytes())
             var found = 0
             simulation.subscribe { event in if case .blockFound = event { found += 1 } }
             simulation.run(until: .max / 2) { found < blocks }

@@ -36,7 +36,6 @@ public final class Simulation {
     /// Every node's header records: each block's header, work and median time past once.
     let headers = HeaderCache()
     var nodes: [SimulatedNode] = []
-    var links: [UInt64: LinkState] = [:]
     var edges: [Topology.Edge] = []
     var miners: [MinerState] = []
     /// For each node, the miners whose blocks it builds (first node of each miner).

@@ -20,8 +20,11 @@ public struct VersionMessage: Sendable, Equatable {
 }
 
 /// A Bitcoin P2P message (the subset a simulated node speaks).
+///
+/// The rare large payloads are boxed (`indirect`), so a message is 41 bytes and moving one
+/// through queues stays cheap.
 public enum NetworkMessage: Sendable, Equatable {
-    case version(VersionMessage)
+    indirect case version(VersionMessage)
     case verack
     case sendHeaders
     case sendCompact(announce: Bool, version: UInt64)
@@ -32,7 +35,7 @@ public enum NetworkMessage: Sendable, Equatable {
     case block(Block)
     case headers([BlockHeader])
     case getHeaders(locator: [BlockHash], stop: BlockHash)
-    case compactBlock(CompactBlock)
+    indirect case compactBlock(CompactBlock)
     case getBlockTransactions(block: BlockHash, indexes: [Int])
     case blockTransactions(block: BlockHash, transactions: [Transaction])
     case ping(UInt64)

@@ -2,32 +2,37 @@
 ///
 /// Most nodes have a few dozen peers, and a lookup happens for every message a simulated
 /// node handles: scanning a short contiguous array of keys beats hashing into a dictionary
-/// whose buckets are cold. Past ``scanLimit`` entries a dictionary of positions takes over,
-/// so a hub with thousands of peers stays O(1).
-struct SmallIntMap<Value> {
+/// whose buckets are cold. Past 32 entries a dictionary of positions takes over, so a hub
+/// with thousands of peers stays O(1).
+public struct SmallIntMap<Value> {
     /// Keys in insertion order; `values[i]` belongs to `keys[i]`.
-    private(set) var keys: [Int] = []
-    private(set) var values: [Value] = []
-    private var positions: [Int: Int]?
+    @usableFromInline var storedKeys: [Int] = []
+    @usableFromInline var storedValues: [Value] = []
+    @usableFromInline var positions: [Int: Int]?
 
-    static var scanLimit: Int { 32 }
+    @usableFromInline static var scanLimit: Int { 32 }
 
-    init() {}
+    public init() {}
 
-    var count: Int { keys.count }
-    var isEmpty: Bool { keys.isEmpty }
+    /// The keys, in insertion order.
+    @inlinable public var keys: [Int] { storedKeys }
+    /// The values, in the order of ``keys``.
+    @inlinable public var values: [Value] { storedValues }
+    @inlinable public var count: Int { storedKeys.count }
+    @inlinable public var isEmpty: Bool { storedKeys.isEmpty }
 
     /// The position of `key` in ``keys`` and ``values``, if present.
-    func position(of key: Int) -> Int? {
-        positions == nil ? keys.firstIndex(of: key) : positions?[key]
+    @inlinable public func position(of key: Int) -> Int? {
+        guard let positions else { return storedKeys.firstIndex(of: key) }
+        return positions[key]
     }
 
     /// The value for `key`; setting `nil` removes it (later entries keep their order).
-    subscript(key: Int) -> Value? {
-        get { position(of: key).map { values[$0] } }
+    @inlinable public subscript(key: Int) -> Value? {
+        get { position(of: key).map { storedValues[$0] } }
         set {
             if let newValue {
-                if let position = position(of: key) { values[position] = newValue } else { append(key, newValue) }
+                if let position = position(of: key) { storedValues[position] = newValue } else { append(key, newValue) }
             } else if let position = position(of: key) {
                 remove(at: position)
             }
@@ -36,28 +41,28 @@ struct SmallIntMap<Value> {
 
     /// Changes the value for `key` in place (no copy of a value with storage of its own);
     /// false when `key` is absent.
-    @discardableResult
-    mutating func modify(_ key: Int, _ body: (inout Value) -> Void) -> Bool {
+    @inlinable @discardableResult
+    public mutating func modify(_ key: Int, _ body: (inout Value) -> Void) -> Bool {
         guard let position = position(of: key) else { return false }
-        body(&values[position])
+        body(&storedValues[position])
         return true
     }
 
-    private mutating func append(_ key: Int, _ value: Value) {
-        keys.append(key)
-        values.append(value)
+    @usableFromInline mutating func append(_ key: Int, _ value: Value) {
+        storedKeys.append(key)
+        storedValues.append(value)
         if positions != nil {
-            positions?[key] = keys.count - 1
-        } else if keys.count > Self.scanLimit {
-            positions = Dictionary(uniqueKeysWithValues: zip(keys, keys.indices))
+            positions?[key] = storedKeys.count - 1
+        } else if storedKeys.count > Self.scanLimit {
+            positions = Dictionary(uniqueKeysWithValues: zip(storedKeys, storedKeys.indices))
         }
     }
 
-    private mutating func remove(at position: Int) {
-        keys.remove(at: position)
-        values.remove(at: position)
+    @usableFromInline mutating func remove(at position: Int) {
+        storedKeys.remove(at: position)
+        storedValues.remove(at: position)
         if positions != nil {
-            positions = keys.count > Self.scanLimit ? Dictionary(uniqueKeysWithValues: zip(keys, keys.indices)) : nil
+            positions = storedKeys.count > Self.scanLimit ? Dictionary(uniqueKeysWithValues: zip(storedKeys, storedKeys.indices)) : nil
         }
     }
 }

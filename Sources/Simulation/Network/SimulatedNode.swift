@@ -12,6 +12,8 @@ final class SimulatedNode {
     var neighbours: [(peer: Int, outbound: Bool)] = []
     /// Peers with an open connection, in the order they connected.
     var connected: [Int] = []
+    /// The links from this node, by remote node (kept after they close: epochs keep counting).
+    var links = SmallIntMap<LinkState>()
     /// Timers of an earlier incarnation (before a restart) are ignored.
     var incarnation = 0
     /// Confirmations last reported for each watched transaction.

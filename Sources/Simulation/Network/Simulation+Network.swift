@@ -8,13 +8,13 @@ extension Simulation {
     func connect(_ dialler: Int, _ acceptor: Int) {
         guard nodes[dialler].online, nodes[acceptor].online, canReach(dialler, acceptor),
               !isBanned(dialler, acceptor), !isBanned(acceptor, dialler),
-              links[LinkState.key(dialler, acceptor)]?.connected != true else { return }
+              nodes[dialler].links[acceptor]?.connected != true else { return }
         for (a, b) in [(dialler, acceptor), (acceptor, dialler)] {
-            var link = links[LinkState.key(a, b)] ?? LinkState()
+            var link = nodes[a].links[b] ?? LinkState()
             link.connected = true
             link.epoch &+= 1
             link.busyUntil = max(link.busyUntil, now)
-            links[LinkState.key(a, b)] = link
+            nodes[a].links[b] = link
             nodes[a].connected.append(b)
         }
         output.removeAll()
@@ -27,10 +27,12 @@ extension Simulation {
 
     /// Closes the connection between `a` and `b` on both sides; messages in flight are lost.
     func disconnect(_ a: Int, _ b: Int) {
-        guard links[LinkState.key(a, b)]?.connected == true else { return }
+        guard nodes[a].links[b]?.connected == true else { return }
         for (x, y) in [(a, b), (b, a)] {
-            links[LinkState.key(x, y)]?.connected = false
-            links[LinkState.key(x, y)]?.epoch &+= 1
+            nodes[x].links.modify(y) { link in
+                link.connected = false
+                link.epoch &+= 1
+            }
             nodes[x].connected.removeAll { $0 == y }
             nodes[x].peers.disconnected(y)
         }
@@ -49,8 +51,9 @@ extension Simulation {
     /// transmission at the link's bandwidth, then delayed by the latency model; lost with
     /// the configured probability.
     func send(_ message: NetworkMessage, from: Int, to: Int) {
-        let key = LinkState.key(from, to)
-        guard var link = links[key], link.connected else { return }
+        let sender = nodes[from]
+        guard let slot = sender.links.position(of: to), sender.links.values[slot].connected else { return }
+        var link = sender.links.values[slot]
         var bytes: [UInt8]?
         var size: Int
         if configuration.wireFidelity {
@@ -66,7 +69,7 @@ extension Simulation {
         var linkRandom = needsRandom ? (link.random ?? random.split("link \(from) \(to)")) : DeterministicRandom(seed: 0)
         if configuration.loss > 0 && linkRandom.nextUnit() < configuration.loss {
             link.random = linkRandom
-            links[key] = link
+            sender.links[to] = link
             return
         }
         let start = max(now + configuration.processingDelay, link.busyUntil)
@@ -76,7 +79,7 @@ extension Simulation {
         link.busyUntil = transmitted
         link.lastArrival = arrival
         if needsRandom { link.random = linkRandom }
-        links[key] = link
+        sender.links.modify(to) { $0 = link }
         bytesDelivered &+= UInt64(size)
         if let bytes {
             kernel.schedule(at: arrival, .deliverBytes(from: Int32(from), to: Int32(to), epoch: link.epoch, bytes: bytes))
@@ -94,7 +97,7 @@ extension Simulation {
     }
 
     func linkIsCurrent(from: Int, to: Int, epoch: UInt32) -> Bool {
-        guard let link = links[LinkState.key(from, to)] else { return false }
+        guard let link = nodes[from].links[to] else { return false }
         return link.connected && link.epoch == epoch && nodes[to].online
     }
 
@@ -142,7 +145,7 @@ extension Simulation {
     /// Sends raw bytes from `from` to `to` as if `from` wrote them to its connection (for
     /// demonstrations of malformed data and misbehaving peers).
     public func injectBytes(_ bytes: [UInt8], from: Int, to: Int) {
-        guard let link = links[LinkState.key(from, to)], link.connected else { return }
+        guard let link = nodes[from].links[to], link.connected else { return }
         kernel.schedule(after: 0, .deliverBytes(from: Int32(from), to: Int32(to), epoch: link.epoch, bytes: bytes))
     }
 
