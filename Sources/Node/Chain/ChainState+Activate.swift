@@ -47,7 +47,10 @@ extension ChainState {
     /// Drops candidates that can no longer beat the tip.
     func pruneCandidates() {
         guard let tip = chain.tip else { return }
-        candidates = candidates.filter { $0.value === tip || !isBetter(tip, than: $0.value) }
+        // Runs after every block: remove in place rather than rebuild the table.
+        var beaten = [BlockHash]()
+        for (hash, candidate) in candidates where candidate !== tip && isBetter(tip, than: candidate) { beaten.append(hash) }
+        for hash in beaten { candidates[hash] = nil }
     }
 
     /// Connects `entry` on top of the tip. Returns the rule it broke, or `nil` on success.

@@ -100,6 +100,9 @@ extension ChainState {
     /// What the block tree knows about `hash`, or `nil`.
     public func info(for hash: BlockHash) -> BlockInfo? { index[hash]?.info }
 
+    /// True when `entry` is in the active chain.
+    func isActive(_ entry: BlockIndex) -> Bool { chain.contains(entry) }
+
     /// True when `hash` is in the active chain.
     public func isActive(_ hash: BlockHash) -> Bool { index[hash].map(chain.contains) ?? false }
 

@@ -33,7 +33,7 @@ extension PeerManager {
                 if item.isBlock { releaseBlockRequest(BlockHash(item.hash)) } else { transactionsInFlight[Txid(item.hash)] = nil }
             }
         case .getHeaders(let locator, let stop):
-            output.actions.append(.send(peer, .headers(node.chain.headers(after: locator, stop: stop))))
+            output.actions.append(.send(peer, .headers(chain.headers(after: locator, stop: stop))))
         case .headers(let headers):
             handleHeaders(headers, from: state, now: now, into: &output)
         case .block(let block):
@@ -41,7 +41,7 @@ extension PeerManager {
         case .compactBlock(let compact):
             handleCompactBlock(compact, from: state, now: now, into: &output)
         case .getBlockTransactions(let hash, let indexes):
-            guard let block = try? node.chain.block(hash) else { return }
+            guard let block = try? chain.block(hash) else { return }
             let transactions = indexes.filter { $0 < block.transactions.count }.map { block.transactions[$0] }
             output.actions.append(.send(peer, .blockTransactions(block: hash, transactions: transactions)))
         case .blockTransactions(let hash, let transactions):
@@ -69,7 +69,7 @@ extension PeerManager {
             output.actions.append(.send(peer, .sendCompact(announce: true, version: 2)))
         case .inv, .push: break
         }
-        output.actions.append(.send(peer, .getHeaders(locator: node.chain.locator(), stop: .zero)))
+        output.actions.append(.send(peer, .getHeaders(locator: chain.locator(), stop: .zero)))
     }
 
     // MARK: Announcements and requests
@@ -103,7 +103,7 @@ extension PeerManager {
         for item in items {
             if item.isTransaction, let transaction = node.mempool.transaction(Txid(item.hash)) {
                 output.actions.append(.send(peer, .transaction(transaction)))
-            } else if item.isBlock, let block = try? node.chain.block(BlockHash(item.hash)) {
+            } else if item.isBlock, let block = try? chain.block(BlockHash(item.hash)) {
                 if item.kind == .compactBlock {
                     output.actions.append(.send(peer, .compactBlock(CompactBlock(block: block, nonce: random.next()))))
                 } else {
@@ -118,7 +118,7 @@ extension PeerManager {
     }
 
     /// True when the node has no data for `hash` (and it is not known to be invalid).
-    func needsBlock(_ hash: BlockHash) -> Bool { needsBlock(node.chain.index[hash]) }
+    func needsBlock(_ hash: BlockHash) -> Bool { needsBlock(chain.index[hash]) }
 
     /// True when the node has no data for the block of `entry` (`nil`: an unknown block).
     func needsBlock(_ entry: BlockIndex?) -> Bool {
@@ -136,7 +136,7 @@ extension PeerManager {
     @discardableResult
     func notePeerHas(_ hash: BlockHash, peer state: Peer) -> BlockIndex? {
         resolveLastUnknownBlock(of: state)
-        guard let entry = node.chain.index[hash] else {
+        guard let entry = chain.index[hash] else {
             state.lastUnknownBlock = hash
             return nil
         }
@@ -148,7 +148,7 @@ extension PeerManager {
     /// Core's `ProcessBlockAvailability`: a block the peer announced before we had its
     /// header counts once the header is known.
     func resolveLastUnknownBlock(of state: Peer) {
-        guard let hash = state.lastUnknownBlock, let entry = node.chain.index[hash] else { return }
+        guard let hash = state.lastUnknownBlock, let entry = chain.index[hash] else { return }
         state.lastUnknownBlock = nil
         if let known = state.bestKnownBlock, known.chainWork > entry.chainWork { return }
         state.bestKnownBlock = entry
@@ -179,14 +179,14 @@ extension PeerManager {
         var wanted = [BlockHash]()
         for header in headers {
             let result: HeaderAcceptance
-            do { result = try node.chain.processHeader(header, now: PeerManager.seconds(now)) } catch {
+            do { result = try chain.processHeader(header, now: PeerManager.seconds(now)) } catch {
                 output.events.append(.storageFailure(error))
                 return
             }
             switch result {
             case .invalid(let error) where error.kind == .missingPrevious:
                 // The headers do not connect to our tree: ask for the path from our chain.
-                output.actions.append(.send(peer, .getHeaders(locator: node.chain.locator(), stop: .zero)))
+                output.actions.append(.send(peer, .getHeaders(locator: chain.locator(), stop: .zero)))
                 return
             case .invalid(let error):
                 if error.isPeerFault { misbehaving(peer, reason: "invalid header: \(error)", now: now, into: &output) }
@@ -205,7 +205,7 @@ extension PeerManager {
         requestBlocks(Array(wanted.prefix(room)), from: state, into: &output)
         if headers.count == 2000, let last = headers.last {
             // More to come: continue from the last header we have.
-            output.actions.append(.send(peer, .getHeaders(locator: [last.hash] + node.chain.locator(), stop: .zero)))
+            output.actions.append(.send(peer, .getHeaders(locator: [last.hash] + chain.locator(), stop: .zero)))
         }
     }
 
@@ -215,8 +215,8 @@ extension PeerManager {
         guard options.acceptBlocksFromPeers else { return }
         resolveLastUnknownBlock(of: state)
         let room = options.maxBlocksInFlightPerPeer - state.blocksInFlight
-        guard room > 0, let best = state.bestKnownBlock, best.chainWork > node.chain.tipIndex.chainWork else { return }
-        let wanted = node.chain.blocksToDownload(toward: best.hash, limit: room + blocksInFlight.count).filter { blocksInFlight[$0] == nil }
+        guard room > 0, let best = state.bestKnownBlock, best.chainWork > chain.tipIndex.chainWork else { return }
+        let wanted = chain.blocksToDownload(toward: best.hash, limit: room + blocksInFlight.count).filter { blocksInFlight[$0] == nil }
         requestBlocks(Array(wanted.prefix(room)), from: state, into: &output)
     }
 
@@ -225,9 +225,9 @@ extension PeerManager {
     func handleCompactBlock(_ compact: CompactBlock, from state: Peer, now: Int64, into output: inout PeerOutput) {
         let peer = state.id
         let hash = compact.header.hash
-        switch (try? node.chain.processHeader(compact.header, now: PeerManager.seconds(now))) ?? .duplicate {
+        switch (try? chain.processHeader(compact.header, now: PeerManager.seconds(now))) ?? .duplicate {
         case .invalid(let error) where error.kind == .missingPrevious:
-            output.actions.append(.send(peer, .getHeaders(locator: node.chain.locator(), stop: hash)))
+            output.actions.append(.send(peer, .getHeaders(locator: chain.locator(), stop: hash)))
             return
         case .invalid(let error):
             if error.isPeerFault { misbehaving(peer, reason: "invalid compact block header: \(error)", now: now, into: &output) }
@@ -257,7 +257,7 @@ extension PeerManager {
         pendingCompact[hash] = nil
         notePeerHas(hash, peer: state)
         guard options.acceptBlocksFromPeers else {
-            _ = try? node.chain.processHeader(block.header, now: PeerManager.seconds(now))
+            _ = try? chain.processHeader(block.header, now: PeerManager.seconds(now))
             output.events.append(.blockHeaderTracked(block.header, from: peer))
             return
         }
@@ -273,7 +273,7 @@ extension PeerManager {
             output.events.append(.blockRejected(hash, error, from: peer))
             if error.isPeerFault { misbehaving(peer, reason: "invalid block \(hash): \(error.reason)", now: now, into: &output) }
         case .orphan:
-            output.actions.append(.send(peer, .getHeaders(locator: node.chain.locator(), stop: hash)))
+            output.actions.append(.send(peer, .getHeaders(locator: chain.locator(), stop: hash)))
         case .duplicate:
             break
         }

@@ -6,7 +6,7 @@ extension PeerManager {
     /// mode. The message is built once and shared by all peers.
     func announceTip(_ update: ChainUpdate, into output: inout PeerOutput) {
         let connected = update.net.connected
-        guard let tipBlock = connected.last, let tip = node.chain.index[tipBlock.hash], node.chain.chain.contains(tip) else { return }
+        guard let tipBlock = connected.last, let tip = chain.index[tipBlock.hash], chain.isActive(tip) else { return }
         let newBlocks = Array(connected.suffix(8))
         // The new blocks are on the active chain, below the tip.
         let newEntries = newBlocks.indices.compactMap { tip.ancestor(at: tip.height - (newBlocks.count - 1 - $0)) }
@@ -112,7 +112,7 @@ extension PeerManager {
     /// `push` mode, otherwise announced so peers fetch them.
     public func publish(_ blocks: [Block], now: Int64, into output: inout PeerOutput) {
         guard let last = blocks.last else { return }
-        let entries = blocks.map { node.chain.index[$0.hash] }
+        let entries = blocks.map { chain.index[$0.hash] }
         for state in peers.values {
             guard state.handshakeDone else { continue }
             let peer = state.id
@@ -149,7 +149,7 @@ extension PeerManager {
     /// Asks every peer for headers beyond our tip (after a partition heals or on restart).
     public func requestSync(into output: inout PeerOutput) {
         for state in peers.values where state.handshakeDone {
-            output.actions.append(.send(state.id, .getHeaders(locator: node.chain.locator(), stop: .zero)))
+            output.actions.append(.send(state.id, .getHeaders(locator: chain.locator(), stop: .zero)))
         }
     }
 }

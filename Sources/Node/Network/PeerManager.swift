@@ -114,6 +114,8 @@ public final class PeerManager {
     }
 
     public let node: FullNode
+    /// The node's chain state (read for every message, so kept one step closer).
+    let chain: ChainState
     public var options: PeerOptions
     var random: DeterministicRandom
     /// Peers in connection order: announcements go out in a deterministic order.
@@ -127,6 +129,7 @@ public final class PeerManager {
     /// A peer manager for `node`, drawing trickle delays and nonces from `random`.
     public init(node: FullNode, options: PeerOptions = PeerOptions(), random: DeterministicRandom) {
         self.node = node
+        chain = node.chain
         self.options = options
         self.random = random
     }
@@ -162,7 +165,7 @@ public final class PeerManager {
     }
 
     func versionMessage(now: Int64) -> NetworkMessage {
-        .version(VersionMessage(timestamp: PeerManager.seconds(now), nonce: random.next(), startHeight: Int32(node.chain.height)))
+        .version(VersionMessage(timestamp: PeerManager.seconds(now), nonce: random.next(), startHeight: Int32(chain.height)))
     }
 
     /// Disconnects and bans a peer that broke the protocol.
