@@ -87,6 +87,24 @@ final class PeerHarness {
         #expect(harness.managers[1].node.chain.tip.hash == block.hash)
     }
 
+    /// Announcements never go back to a peer that announced the block first, even when its
+    /// `inv` arrived before we knew the header (Core's `hashLastUnknownBlock`): three nodes in
+    /// a triangle relay a block with two `inv`s from the miner and one each way between the
+    /// others.
+    @Test func blocksAreNotAnnouncedBackToTheirSource() throws {
+        let harness = try PeerHarness(count: 3, relay: .inv)
+        harness.connect(0, 1)
+        harness.connect(0, 2)
+        harness.connect(1, 2)
+        harness.delivered.removeAll()
+        let block = harness.mine(on: 0)
+        harness.run()
+        let announcements = harness.delivered.filter { $0.command == "inv" }.map { [$0.from, $0.to] }
+        #expect(announcements.sorted { $0.lexicographicallyPrecedes($1) } == [[0, 1], [0, 2], [1, 2], [2, 1]])
+        #expect(harness.delivered.filter { $0.command == "block" }.count == 2)
+        #expect(harness.managers.allSatisfy { $0.node.chain.tipHash == block.hash })
+    }
+
     /// A peer that is behind catches up by headers-first sync when it connects.
     @Test func newPeerSyncsByHeaders() throws {
         let harness = try PeerHarness(count: 2, relay: .headers)

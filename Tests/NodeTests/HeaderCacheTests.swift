@@ -1,0 +1,40 @@
+import Consensus
+import Node
+import TestSupport
+import Testing
+
+@Suite struct HeaderCacheTests {
+    /// The median time past kept with each header is BIP 113's: the median of the block's
+    /// time and its ten predecessors' (fewer near genesis), computed here from mainnet's own
+    /// timestamps for blocks 0–255.
+    @Test func medianTimePastMatchesBIP113OnMainnet() throws {
+        let chain = try ChainState(store: MemoryStore(), params: .mainnet)
+        _ = try BlockImporter.importFiles([Fixture.url("mainnet-blocks-1-255.dat").path], into: chain, now: 1_700_000_000)
+        let blocks = try BlockFile.parse(try Fixture.bytes("mainnet-blocks-1-255.dat"), messageStart: ChainParams.mainnet.messageStart)
+        let times = ([ChainParams.mainnet.genesisBlock] + blocks).map { Int64($0.header.time) }
+        #expect(chain.height == 255)
+        for height in 0...255 {
+            let window = times[max(0, height - 10)...height].sorted()
+            #expect(chain.medianTimePast(atHeight: height) == window[window.count / 2], "height \(height)")
+        }
+    }
+
+    /// Nodes that share a cache hold one record per block; a node with its own cache is
+    /// unaffected, and both validate the same chain.
+    @Test func nodesShareOneRecordPerBlock() throws {
+        let shared = HeaderCache()
+        let miner = try FullNode(name: "miner", store: MemoryStore(), params: .regtest, headers: shared)
+        let follower = try FullNode(name: "follower", store: MemoryStore(), params: .regtest, headers: shared)
+        let loner = try FullNode(name: "loner", store: MemoryStore(), params: .regtest)
+        for step in 0..<5 {
+            let block = miner.mineBlock(to: Script([0x51]), now: 1_700_000_000 + Int64(step) * 600).block
+            _ = try miner.submitBlock(block, now: 1_700_000_000 + Int64(step) * 600)
+            _ = try follower.submitBlock(block, now: 1_700_000_000 + Int64(step) * 600)
+            _ = try loner.submitBlock(block, now: 1_700_000_000 + Int64(step) * 600)
+        }
+        #expect(shared.count == 6)  // genesis and five blocks, once for both nodes
+        #expect(follower.chain.tipHash == miner.chain.tipHash)
+        #expect(loner.chain.tipHash == miner.chain.tipHash)
+        #expect(loner.chain.medianTimePast == miner.chain.medianTimePast)
+    }
+}
