@@ -34,7 +34,7 @@ public final class Simulation {
     let random: DeterministicRandom
     let verifier = TransactionVerifier()
     /// Every node's header records: each block's header, work and median time past once.
-    let headers = HeaderCache()
+    let headers: HeaderCache
     var nodes: [SimulatedNode] = []
     var edges: [Topology.Edge] = []
     var miners: [MinerState] = []
@@ -78,6 +78,7 @@ public final class Simulation {
         self.configuration = configuration
         random = DeterministicRandom(seed: configuration.seed)
         retargeting = !configuration.params.noRetargeting
+        if case .memoryCopy(let template) = configuration.store { headers = HeaderCache(base: template.headers) } else { headers = HeaderCache() }
         guard !configuration.nodes.isEmpty else { throw SimulationError("a simulation needs at least one node") }
         guard (0...1).contains(configuration.loss) else { throw SimulationError("loss \(configuration.loss) is not a probability") }
         guard configuration.targetBlockInterval > 0 else { throw SimulationError("the target block interval must be positive") }

@@ -37,4 +37,24 @@ import Testing
         #expect(loner.chain.tipHash == miner.chain.tipHash)
         #expect(loner.chain.medianTimePast == miner.chain.medianTimePast)
     }
+
+    /// A chain reopened from a copy of a prepared store with the prepared records as a base
+    /// makes no new record, and the base is left as it was.
+    @Test func copiesReuseAFrozenBase() throws {
+        let store = MemoryStore()
+        let prepared = HeaderCache()
+        let node = try FullNode(name: "template", store: store, params: .regtest, headers: prepared)
+        _ = try node.generate(20, to: Script([0x51]), now: 1_700_000_000)
+        try node.chain.flush()
+        let snapshot = prepared.snapshot()
+
+        let reused = HeaderCache(base: snapshot)
+        let copy = try ChainState(store: store.copy(), params: .regtest, headers: reused)
+        #expect(copy.tipHash == node.chain.tipHash)
+        #expect(reused.count == 21)
+        let block = node.mineBlock(to: Script([0x51]), now: 1_700_100_000).block
+        _ = try copy.processBlock(block, now: 1_700_100_000)
+        #expect(reused.count == 22)
+        #expect(HeaderCache(base: snapshot).count == 21)
+    }
 }

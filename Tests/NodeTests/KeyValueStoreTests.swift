@@ -70,6 +70,29 @@ import Testing
             return seen < 2
         }
         #expect(seen == 2)
+
+        // Order stays right as keys come and go between scans (memory stores keep it).
+        try store.put([0x62, 1], [0])
+        try store.delete([0x62, 2])
+        try store.put([0x62, 3], [0])  // an overwrite keeps the key set
+        #expect(try store.entries(prefix: [0x62]).map(\.key) == [[0x62], [0x62, 1], [0x62, 1, 0], [0x62, 3], [0x62, 0xff]])
+        let batch = { var batch = WriteBatch(); batch.put([0x60], []); batch.delete([0x63]); return batch }()
+        try store.write(batch)
+        #expect(try store.entries(prefix: []).map(\.key).first == [0x60])
+        #expect(try store.entries(prefix: [0x63]).isEmpty)
+    }
+
+    /// A copy of a memory store whose keys were put in order keeps the order and its own
+    /// changes: the template of many trials is sorted once.
+    @Test func memoryCopiesShareTheOrderButNotChanges() throws {
+        let template = MemoryStore()
+        for key: [UInt8] in [[3], [1], [2]] { try template.put(key, key) }
+        template.prepareOrderedKeys()
+        let copy = template.copy()
+        try copy.put([0], [0])
+        try copy.delete([2])
+        #expect(try copy.entries(prefix: []).map(\.key) == [[0], [1], [3]])
+        #expect(try template.entries(prefix: []).map(\.key) == [[1], [2], [3]])
     }
 
     @Test(arguments: Kind.allCases)

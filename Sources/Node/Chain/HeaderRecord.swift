@@ -47,22 +47,38 @@ final class HeaderRecord {
 
 /// Header records by block hash, shared by the chain states of one simulation so each block's
 /// header facts exist once. Not thread-safe: share one cache only among chain states used on
-/// one thread.
+/// one thread. A cache can start from a frozen ``HeaderSnapshot`` of a prepared chain, which
+/// any number of threads may share.
 public final class HeaderCache {
     private var records: [BlockHash: HeaderRecord] = [:]
+    private let base: [BlockHash: HeaderRecord]
 
-    public init() {}
+    /// An empty cache, or one that reuses the records of `base` (never changing them).
+    public init(base: HeaderSnapshot? = nil) {
+        self.base = base?.records ?? [:]
+    }
 
-    /// The number of headers held.
-    public var count: Int { records.count }
+    /// The number of headers held (those of the base included).
+    public var count: Int { base.count + records.count }
+
+    /// The records held now, frozen, for other caches to start from.
+    public func snapshot() -> HeaderSnapshot {
+        HeaderSnapshot(records: base.merging(records) { _, new in new })
+    }
 
     /// The record of `header` on top of `parent`, made once per hash. A record is only
     /// reused when its parent is the same record (a chain state that does not share this
     /// cache gets records of its own).
     func record(for header: BlockHeader, parent: HeaderRecord?) -> HeaderRecord {
-        if let existing = records[header.hash], existing.parent === parent { return existing }
+        if let existing = records[header.hash] ?? base[header.hash], existing.parent === parent { return existing }
         let record = HeaderRecord(header: header, parent: parent)
         records[header.hash] = record
         return record
     }
+}
+
+/// Header records frozen for sharing across threads (a prepared chain that many trials copy).
+/// Records never change once made, so reading them from several threads is safe.
+public struct HeaderSnapshot: @unchecked Sendable {
+    let records: [BlockHash: HeaderRecord]
 }

@@ -6,6 +6,9 @@
 public final class MemoryStore: KeyValueStore {
     public let path: String
     private var entries: [MemoryKey: [UInt8]] = [:]
+    /// The keys in order, kept until the set of keys changes: opening a chain scans them, and
+    /// copies of a template share them instead of sorting again.
+    private var orderedKeys: [MemoryKey]?
     private var isClosed = false
 
     /// An empty store; `label` names it in errors.
@@ -19,11 +22,16 @@ public final class MemoryStore: KeyValueStore {
     /// Makes a closed store usable again with its contents (a node "restarting" in memory).
     public func reopen() { isClosed = false }
 
+    /// Puts the keys in order now, so copies made later (from any thread) share the order
+    /// instead of sorting again when they open.
+    public func prepareOrderedKeys() { _ = sortedKeys() }
+
     /// An independent copy of the store's current contents (copy-on-write: cheap until
     /// either side changes).
     public func copy(label: String? = nil) -> MemoryStore {
         let copy = MemoryStore(label: label ?? path)
         copy.entries = entries
+        copy.orderedKeys = orderedKeys
         return copy
     }
 
@@ -38,27 +46,42 @@ public final class MemoryStore: KeyValueStore {
 
     public func put(_ key: [UInt8], _ value: [UInt8]) throws(StorageError) {
         try checkOpen()
-        entries[MemoryKey(key)] = value
+        set(MemoryKey(key), value)
     }
 
     public func delete(_ key: [UInt8]) throws(StorageError) {
         try checkOpen()
-        entries[MemoryKey(key)] = nil
+        set(MemoryKey(key), nil)
     }
 
     public func write(_ batch: WriteBatch) throws(StorageError) {
         try checkOpen()
-        for (key, value) in batch.operations { entries[MemoryKey(key)] = value }
+        for (key, value) in batch.operations { set(MemoryKey(key), value) }
+    }
+
+    private func set(_ key: MemoryKey, _ value: [UInt8]?) {
+        if let value {
+            if entries.updateValue(value, forKey: key) == nil { orderedKeys = nil }
+        } else if entries.removeValue(forKey: key) != nil {
+            orderedKeys = nil
+        }
+    }
+
+    private func sortedKeys() -> [MemoryKey] {
+        if let orderedKeys { return orderedKeys }
+        let keys = entries.keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        orderedKeys = keys
+        return keys
     }
 
     public func scan(prefix: [UInt8], _ body: ([UInt8], [UInt8]) -> Bool) throws(StorageError) {
         try checkOpen()
-        try MemorySnapshot(entries: entries, path: path).scan(prefix: prefix, body)
+        try MemorySnapshot(entries: entries, orderedKeys: sortedKeys(), path: path).scan(prefix: prefix, body)
     }
 
     public func snapshot() throws(StorageError) -> any KeyValueReader {
         try checkOpen()
-        return MemorySnapshot(entries: entries, path: path)
+        return MemorySnapshot(entries: entries, orderedKeys: orderedKeys, path: path)
     }
 
     public func close() { isClosed = true }
@@ -67,10 +90,13 @@ public final class MemoryStore: KeyValueStore {
 /// A frozen copy of a ``MemoryStore`` (copy-on-write, so taking it is O(1)).
 final class MemorySnapshot: KeyValueReader {
     private let entries: [MemoryKey: [UInt8]]
+    /// The keys in order, when the store had them at hand (sorted on the first scan otherwise).
+    private var orderedKeys: [MemoryKey]?
     private let path: String
 
-    init(entries: [MemoryKey: [UInt8]], path: String) {
+    init(entries: [MemoryKey: [UInt8]], orderedKeys: [MemoryKey]?, path: String) {
         self.entries = entries
+        self.orderedKeys = orderedKeys
         self.path = path
     }
 
@@ -78,8 +104,17 @@ final class MemorySnapshot: KeyValueReader {
 
     func scan(prefix: [UInt8], _ body: ([UInt8], [UInt8]) -> Bool) throws(StorageError) {
         // Memory stores trade ordered scans (rare: start-up, statistics) for O(1) access.
-        let keys = entries.keys.filter { $0.bytes.starts(with: prefix) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
-        for key in keys {
+        let keys = orderedKeys ?? entries.keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        orderedKeys = keys
+        // The first key at or after the prefix, by binary search; its range follows.
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle].bytes.lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
+        }
+        for key in keys[low...] {
+            guard key.bytes.starts(with: prefix) else { return }
             guard let value = entries[key] else { continue }
             if !body(key.bytes, value) { return }
         }

@@ -67,7 +67,8 @@ public struct DoubleSpendExperiment: Sendable {
 
     static func prepareTemplate() throws -> Template {
         let store = MemoryStore()
-        let node = try FullNode(name: "template", store: store, params: .regtest)
+        let headers = HeaderCache()
+        let node = try FullNode(name: "template", store: store, params: .regtest, headers: headers)
         let seed = Array("regsim double-spend attacker".utf8)
         let wallet = node.addWallet(name: "attacker", seed: seed)
         let start: Int64 = 1_700_000_000
@@ -76,7 +77,7 @@ public struct DoubleSpendExperiment: Sendable {
             _ = try node.generate(1, to: Script([0x51]), now: start - Int64(100 - index) * 600)
         }
         try node.chain.flush()
-        return Template(store: StoreTemplate(store), seed: seed)
+        return Template(store: StoreTemplate(store, headers: headers.snapshot()), seed: seed)
     }
 
     /// Copies the template chain into a LevelDB database per node.

@@ -17,8 +17,16 @@ public enum StoreKind: Sendable, Equatable {
 /// be written once shared; copying it from several threads at once is safe.
 public final class StoreTemplate: @unchecked Sendable, Equatable {
     public let store: MemoryStore
+    /// The header records of the chain in `store`, so copies need not rebuild them.
+    public let headers: HeaderSnapshot?
 
-    public init(_ store: MemoryStore) { self.store = store }
+    /// A template of `store`; `headers`, when given, are the records of the chain state that
+    /// wrote it (``HeaderCache/snapshot()``).
+    public init(_ store: MemoryStore, headers: HeaderSnapshot? = nil) {
+        self.store = store
+        self.headers = headers
+        store.prepareOrderedKeys()
+    }
 
     public static func == (lhs: StoreTemplate, rhs: StoreTemplate) -> Bool { lhs === rhs }
 }
