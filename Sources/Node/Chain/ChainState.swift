@@ -110,14 +110,16 @@ public final class ChainState {
             }
         } catch { throw .storage(error) }
         if let failure { throw failure }
-        records.sort { $0.height < $1.height }
-        guard let first = records.first, first.height == 0 else {
+        // Parents before children; sorting positions moves less than sorting the records.
+        let order = records.indices.sorted { records[$0].height < records[$1].height }
+        guard let first = order.first.map({ records[$0] }), first.height == 0 else {
             throw .corrupt(path: store.path, what: "no genesis block in the index")
         }
         guard first.header.hash == params.genesisHash else {
             throw .wrongChain(path: store.path, expectedGenesis: params.genesisHash, foundGenesis: first.header.hash)
         }
-        for record in records {
+        for position in order {
+            let record = records[position]
             let parent = record.height == 0 ? nil : index[record.header.previousBlockHash]
             if record.height > 0 && parent == nil {
                 throw .corrupt(path: store.path, what: "block \(record.header.hash) has no parent in the index")
