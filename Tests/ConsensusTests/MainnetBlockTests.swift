@@ -27,6 +27,30 @@ import Testing
         #expect(BlockFile.serialize(blocks, messageStart: params.messageStart) == (try Fixture.bytes("mainnet-blocks-1-255.dat")))
     }
 
+    /// A header decoded against an expected header takes it only when the 80 bytes are
+    /// exactly its fields; other bytes (here the next block's, or one flipped nonce bit)
+    /// decode and hash as themselves.
+    @Test func headerDecodingTrustsOnlyIdenticalBytes() throws {
+        let blocks = try Self.blocks1to255()
+        for (block, other) in zip(blocks, blocks.dropFirst()) {
+            var writer = ByteWriter(capacity: 80)
+            block.header.encode(to: &writer)
+            var reader = ByteReader(writer.bytes)
+            #expect(try BlockHeader(from: &reader, expecting: block.header).hash == block.hash)
+            #expect(reader.isAtEnd)
+
+            var mismatched = ByteReader(writer.bytes)
+            #expect(try BlockHeader(from: &mismatched, expecting: other.header).hash == block.hash)
+
+            var flipped = writer.bytes
+            flipped[76] ^= 1
+            var damaged = ByteReader(flipped)
+            let decoded = try BlockHeader(from: &damaged, expecting: block.header)
+            #expect(decoded.hash != block.hash)
+            #expect(decoded.nonce == block.header.nonce ^ 1)
+        }
+    }
+
     @Test func block1And170() throws {
         let blocks = try Self.blocks1to255()
         #expect(blocks[0].hash.description == "00000000839a8e6886ab5951d76f411475428afc90947ee320161bbf18eb6048")

@@ -82,17 +82,37 @@ import Testing
         #expect(try store.entries(prefix: [0x63]).isEmpty)
     }
 
-    /// A copy of a memory store whose keys were put in order keeps the order and its own
-    /// changes: the template of many trials is sorted once.
-    @Test func memoryCopiesShareTheOrderButNotChanges() throws {
+    /// Copies of a compacted memory store share its entries and keep their own changes:
+    /// deletions hide shared entries, overwrites replace them, scans merge both in order, and
+    /// neither side sees the other's writes.
+    @Test(arguments: [true, false])
+    func memoryCopiesKeepTheirOwnChanges(compacted: Bool) throws {
         let template = MemoryStore()
-        for key: [UInt8] in [[3], [1], [2]] { try template.put(key, key) }
-        template.prepareOrderedKeys()
+        for key: [UInt8] in [[3], [1], [2], [2, 5]] { try template.put(key, key) }
+        try template.delete([2, 5])
+        if compacted { template.compact() }
+        #expect(template.count == 3)
         let copy = template.copy()
         try copy.put([0], [0])
         try copy.delete([2])
+        try copy.put([3], [9])
+        try copy.delete([7])
         #expect(try copy.entries(prefix: []).map(\.key) == [[0], [1], [3]])
+        #expect(try copy.get([3]) == [9])
+        #expect(try copy.get([2]) == nil)
+        #expect(copy.count == 3)
+        let snapshot = try copy.snapshot()
+        try copy.put([2], [4])
+        #expect(try snapshot.get([2]) == nil)
+        #expect(try copy.entries(prefix: [2]).map(\.value) == [[4]])
         #expect(try template.entries(prefix: []).map(\.key) == [[1], [2], [3]])
+        #expect(try template.get([3]) == [3])
+        try template.put([4], [4])
+        #expect(try copy.get([4]) == nil)
+        let copyOfCopy = copy.copy()
+        copy.compact()
+        #expect(try copyOfCopy.entries(prefix: []).map(\.key) == [[0], [1], [2], [3]])
+        #expect(try copy.entries(prefix: []).map(\.key) == [[0], [1], [2], [3]])
     }
 
     @Test(arguments: Kind.allCases)

@@ -52,6 +52,25 @@ public struct BlockHeader: Hashable, Sendable, BitcoinCodable, CustomStringConve
         hash = reader.bytes.withUnsafeBytes { BlockHash(hash256(UnsafeRawBufferPointer(rebasing: $0[start..<start + 80]))) }
     }
 
+    /// Decodes a header whose hash is probably `candidate`'s (a database entry stored under
+    /// it): when the 80 bytes hold exactly `candidate`'s fields, `candidate` is returned
+    /// without hashing again; otherwise the bytes are decoded and hashed as usual.
+    public init(from reader: inout ByteReader, expecting candidate: BlockHeader?) throws(DecodingError) {
+        guard let candidate else {
+            self = try BlockHeader(from: &reader)
+            return
+        }
+        var probe = reader
+        if try probe.readInt32() == candidate.version, try probe.readHash256() == candidate.previousBlockHash.hash,
+           try probe.readHash256() == candidate.merkleRoot, try probe.readUInt32() == candidate.time,
+           try probe.readUInt32() == candidate.bits.bits, try probe.readUInt32() == candidate.nonce {
+            reader = probe
+            self = candidate
+        } else {
+            self = try BlockHeader(from: &reader)
+        }
+    }
+
     public func encode(to writer: inout ByteWriter) {
         BlockHeader.encode(version: version, previousBlockHash: previousBlockHash, merkleRoot: merkleRoot,
                            time: time, bits: bits, nonce: nonce, to: &writer)

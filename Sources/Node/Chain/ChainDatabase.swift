@@ -71,9 +71,11 @@ enum ChainDatabase {
         return writer.bytes
     }
 
-    static func decodeIndexRecord(_ bytes: [UInt8]) throws(DecodingError) -> IndexRecord {
+    /// Decodes an index entry; `expected`, the header already known under the entry's key,
+    /// spares hashing it again when the bytes match.
+    static func decodeIndexRecord(_ bytes: [UInt8], expected: BlockHeader? = nil) throws(DecodingError) -> IndexRecord {
         var reader = ByteReader(bytes)
-        let header = try BlockHeader(from: &reader)
+        let header = try BlockHeader(from: &reader, expecting: expected)
         let height = try VarInt.read(from: &reader)
         let status = BlockStatus(rawValue: try reader.readUInt8())
         let sequenceId = try VarInt.read(from: &reader)

@@ -101,7 +101,11 @@ public final class ChainState {
         do {
             try store.scan(prefix: ChainDatabase.key(.index)) { key, value in
                 do {
-                    records.append(try ChainDatabase.decodeIndexRecord(value))
+                    // A copy of a prepared chain finds its headers in the shared records.
+                    var keyReader = ByteReader(key)
+                    let hash = key.count == 33 ? (try? keyReader.readUInt8()).flatMap { _ in try? keyReader.readHash256() } : nil
+                    let expected = hash.flatMap { headers.knownHeader(BlockHash($0)) }
+                    records.append(try ChainDatabase.decodeIndexRecord(value, expected: expected))
                     return true
                 } catch {
                     failure = .corrupt(path: store.path, what: "index entry \(Hex.encode(key)): \(error)")
@@ -118,6 +122,7 @@ public final class ChainState {
         guard first.header.hash == params.genesisHash else {
             throw .wrongChain(path: store.path, expectedGenesis: params.genesisHash, foundGenesis: first.header.hash)
         }
+        index.reserveCapacity(records.count)
         for position in order {
             let record = records[position]
             let parent = record.height == 0 ? nil : index[record.header.previousBlockHash]

@@ -66,6 +66,9 @@ public final class HeaderCache {
         HeaderSnapshot(records: base.merging(records) { _, new in new })
     }
 
+    /// The header held for `hash`, if any.
+    func knownHeader(_ hash: BlockHash) -> BlockHeader? { (records[hash] ?? base[hash])?.header }
+
     /// The record of `header` on top of `parent`, made once per hash. A record is only
     /// reused when its parent is the same record (a chain state that does not share this
     /// cache gets records of its own).

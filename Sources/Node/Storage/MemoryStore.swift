@@ -3,12 +3,21 @@
 /// Values are Swift arrays: storing a block's serialised bytes shares the block's own
 /// buffer, so a block stored by ten thousand nodes exists once. Reopening a node on the same
 /// `MemoryStore` object sees everything written before, as a disk store would.
+///
+/// A store is a frozen *base* shared with the store it was copied from, plus its own
+/// *changes*. Copying a compacted store (``compact()``) therefore copies nothing: many short
+/// trials can start from one prepared chain without duplicating, retaining or releasing its
+/// entries one by one.
 public final class MemoryStore: KeyValueStore {
     public let path: String
-    private var entries: [MemoryKey: [UInt8]] = [:]
-    /// The keys in order, kept until the set of keys changes: opening a chain scans them, and
-    /// copies of a template share them instead of sorting again.
-    private var orderedKeys: [MemoryKey]?
+    /// Entries shared with the store this one was copied from (never written here).
+    private var base: [MemoryKey: [UInt8]] = [:]
+    /// The base's keys in order, when known (sorted on the first scan otherwise).
+    private var baseOrder: [MemoryKey]?
+    /// This store's own writes over `base`: a value, or `nil` where a base entry was deleted.
+    private var changes: [MemoryKey: [UInt8]?] = [:]
+    /// The changed keys in order, kept until the set of changed keys changes.
+    private var changeOrder: [MemoryKey]?
     private var isClosed = false
 
     /// An empty store; `label` names it in errors.
@@ -17,21 +26,37 @@ public final class MemoryStore: KeyValueStore {
     }
 
     /// The number of entries.
-    public var count: Int { entries.count }
+    public var count: Int {
+        base.count + changes.reduce(0) { total, change in
+            total + (base[change.key] == nil ? (change.value == nil ? 0 : 1) : (change.value == nil ? -1 : 0))
+        }
+    }
 
     /// Makes a closed store usable again with its contents (a node "restarting" in memory).
     public func reopen() { isClosed = false }
 
-    /// Puts the keys in order now, so copies made later (from any thread) share the order
-    /// instead of sorting again when they open.
-    public func prepareOrderedKeys() { _ = sortedKeys() }
+    /// Folds this store's changes into its base and orders the keys, so that copies made
+    /// afterwards (from any thread, while this store is not written) share everything.
+    public func compact() {
+        if !changes.isEmpty {
+            for (key, value) in changes {
+                if let value { base[key] = value } else { base[key] = nil }
+            }
+            changes = [:]
+            changeOrder = nil
+            baseOrder = nil
+        }
+        if baseOrder == nil { baseOrder = MemoryStore.sorted(base.keys) }
+    }
 
-    /// An independent copy of the store's current contents (copy-on-write: cheap until
-    /// either side changes).
+    /// An independent copy of the store's current contents: the base is shared (it never
+    /// changes), this store's changes are copied on write.
     public func copy(label: String? = nil) -> MemoryStore {
         let copy = MemoryStore(label: label ?? path)
-        copy.entries = entries
-        copy.orderedKeys = orderedKeys
+        copy.base = base
+        copy.baseOrder = baseOrder
+        copy.changes = changes
+        copy.changeOrder = changeOrder
         return copy
     }
 
@@ -41,7 +66,7 @@ public final class MemoryStore: KeyValueStore {
 
     public func get(_ key: [UInt8]) throws(StorageError) -> [UInt8]? {
         try checkOpen()
-        return entries[MemoryKey(key)]
+        return MemoryStore.lookup(MemoryKey(key), changes: changes, base: base)
     }
 
     public func put(_ key: [UInt8], _ value: [UInt8]) throws(StorageError) {
@@ -60,64 +85,114 @@ public final class MemoryStore: KeyValueStore {
     }
 
     private func set(_ key: MemoryKey, _ value: [UInt8]?) {
-        if let value {
-            if entries.updateValue(value, forKey: key) == nil { orderedKeys = nil }
-        } else if entries.removeValue(forKey: key) != nil {
-            orderedKeys = nil
+        let keySetChanges: Bool
+        if value == nil && (base.isEmpty || base[key] == nil) {
+            keySetChanges = changes.removeValue(forKey: key) != nil
+        } else {
+            keySetChanges = changes.updateValue(value, forKey: key) == nil
         }
-    }
-
-    private func sortedKeys() -> [MemoryKey] {
-        if let orderedKeys { return orderedKeys }
-        let keys = entries.keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
-        orderedKeys = keys
-        return keys
+        if keySetChanges { changeOrder = nil }
     }
 
     public func scan(prefix: [UInt8], _ body: ([UInt8], [UInt8]) -> Bool) throws(StorageError) {
         try checkOpen()
-        try MemorySnapshot(entries: entries, orderedKeys: sortedKeys(), path: path).scan(prefix: prefix, body)
+        try snapshotForScan().scan(prefix: prefix, body)
     }
 
     public func snapshot() throws(StorageError) -> any KeyValueReader {
         try checkOpen()
-        return MemorySnapshot(entries: entries, orderedKeys: orderedKeys, path: path)
+        return MemorySnapshot(base: base, baseOrder: baseOrder, changes: changes, changeOrder: changeOrder, path: path)
+    }
+
+    /// A snapshot with both key orders at hand, which this store keeps for its next scans.
+    private func snapshotForScan() -> MemorySnapshot {
+        if baseOrder == nil { baseOrder = MemoryStore.sorted(base.keys) }
+        if changeOrder == nil { changeOrder = MemoryStore.sorted(changes.keys) }
+        return MemorySnapshot(base: base, baseOrder: baseOrder, changes: changes, changeOrder: changeOrder, path: path)
     }
 
     public func close() { isClosed = true }
+
+    static func lookup(_ key: MemoryKey, changes: [MemoryKey: [UInt8]?], base: [MemoryKey: [UInt8]]) -> [UInt8]? {
+        // Empty tables are common (a fresh store has no base, a copy no changes yet): skip hashing.
+        if !changes.isEmpty, let change = changes[key] { return change }
+        return base.isEmpty ? nil : base[key]
+    }
+
+    static func sorted(_ keys: some Sequence<MemoryKey>) -> [MemoryKey] {
+        keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+    }
 }
 
-/// A frozen copy of a ``MemoryStore`` (copy-on-write, so taking it is O(1)).
+/// A frozen view of a ``MemoryStore`` (copy-on-write, so taking it is O(1)).
 final class MemorySnapshot: KeyValueReader {
-    private let entries: [MemoryKey: [UInt8]]
-    /// The keys in order, when the store had them at hand (sorted on the first scan otherwise).
-    private var orderedKeys: [MemoryKey]?
+    private let base: [MemoryKey: [UInt8]]
+    private var baseOrder: [MemoryKey]?
+    private let changes: [MemoryKey: [UInt8]?]
+    private var changeOrder: [MemoryKey]?
     private let path: String
 
-    init(entries: [MemoryKey: [UInt8]], orderedKeys: [MemoryKey]?, path: String) {
-        self.entries = entries
-        self.orderedKeys = orderedKeys
+    init(base: [MemoryKey: [UInt8]], baseOrder: [MemoryKey]?, changes: [MemoryKey: [UInt8]?], changeOrder: [MemoryKey]?, path: String) {
+        self.base = base
+        self.baseOrder = baseOrder
+        self.changes = changes
+        self.changeOrder = changeOrder
         self.path = path
     }
 
-    func get(_ key: [UInt8]) throws(StorageError) -> [UInt8]? { entries[MemoryKey(key)] }
+    func get(_ key: [UInt8]) throws(StorageError) -> [UInt8]? {
+        MemoryStore.lookup(MemoryKey(key), changes: changes, base: base)
+    }
 
     func scan(prefix: [UInt8], _ body: ([UInt8], [UInt8]) -> Bool) throws(StorageError) {
-        // Memory stores trade ordered scans (rare: start-up, statistics) for O(1) access.
-        let keys = orderedKeys ?? entries.keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
-        orderedKeys = keys
-        // The first key at or after the prefix, by binary search; its range follows.
+        // Memory stores trade ordered scans (rare: start-up, statistics) for O(1) access:
+        // the two sorted key lists are merged, a change hiding the base's entry.
+        let baseKeys = baseOrder ?? MemoryStore.sorted(base.keys)
+        let changedKeys = changeOrder ?? MemoryStore.sorted(changes.keys)
+        baseOrder = baseKeys
+        changeOrder = changedKeys
+        var b = MemorySnapshot.firstIndex(atOrAfter: prefix, in: baseKeys)
+        var c = MemorySnapshot.firstIndex(atOrAfter: prefix, in: changedKeys)
+        while true {
+            let nextBase = b < baseKeys.count && baseKeys[b].bytes.starts(with: prefix) ? baseKeys[b] : nil
+            let nextChange = c < changedKeys.count && changedKeys[c].bytes.starts(with: prefix) ? changedKeys[c] : nil
+            let key: MemoryKey
+            switch (nextBase, nextChange) {
+            case (nil, nil):
+                return
+            case (let baseKey?, nil):
+                key = baseKey
+                b += 1
+            case (nil, let changedKey?):
+                key = changedKey
+                c += 1
+            case (let baseKey?, let changedKey?):
+                if baseKey == changedKey {
+                    key = changedKey
+                    b += 1
+                    c += 1
+                } else if baseKey.bytes.lexicographicallyPrecedes(changedKey.bytes) {
+                    key = baseKey
+                    b += 1
+                } else {
+                    key = changedKey
+                    c += 1
+                }
+            }
+            guard let value = MemoryStore.lookup(key, changes: changes, base: base) else { continue }
+            if !body(key.bytes, value) { return }
+        }
+    }
+
+    /// The position of the first key not ordered before `prefix`, by binary search.
+    private static func firstIndex(atOrAfter prefix: [UInt8], in keys: [MemoryKey]) -> Int {
         var low = 0
         var high = keys.count
         while low < high {
             let middle = (low + high) / 2
             if keys[middle].bytes.lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
         }
-        for key in keys[low...] {
-            guard key.bytes.starts(with: prefix) else { return }
-            guard let value = entries[key] else { continue }
-            if !body(key.bytes, value) { return }
-        }
+        return low
     }
 }
 

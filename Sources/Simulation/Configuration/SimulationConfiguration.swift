@@ -25,7 +25,7 @@ public final class StoreTemplate: @unchecked Sendable, Equatable {
     public init(_ store: MemoryStore, headers: HeaderSnapshot? = nil) {
         self.store = store
         self.headers = headers
-        store.prepareOrderedKeys()
+        store.compact()
     }
 
     public static func == (lhs: StoreTemplate, rhs: StoreTemplate) -> Bool { lhs === rhs }
