@@ -52,8 +52,7 @@ extension Simulation {
     /// the configured probability.
     func send(_ message: NetworkMessage, from: Int, to: Int) {
         let sender = nodes[from]
-        guard let slot = sender.links.position(of: to), sender.links.values[slot].connected else { return }
-        var link = sender.links.values[slot]
+        guard var link = sender.links[to], link.connected else { return }
         var bytes: [UInt8]?
         var size: Int
         if configuration.wireFidelity {
@@ -79,7 +78,7 @@ extension Simulation {
         link.busyUntil = transmitted
         link.lastArrival = arrival
         if needsRandom { link.random = linkRandom }
-        sender.links.modify(to) { $0 = link }
+        sender.links[to] = link
         bytesDelivered &+= UInt64(size)
         if let bytes {
             kernel.schedule(at: arrival, .deliverBytes(from: Int32(from), to: Int32(to), epoch: link.epoch, bytes: bytes))
