@@ -111,7 +111,7 @@ extension ChainState {
         if isBetterHeader(entry, than: bestHeader) { bestHeader = entry }
         if persist {
             var batch = WriteBatch()
-            batch.put(ChainDatabase.key(.index, entry.hash.hash), ChainDatabase.encode(entry))
+            batch.put(entry.record.indexKey, ChainDatabase.encode(entry))
             try write(batch)
         }
         return .success(entry)
@@ -125,8 +125,8 @@ extension ChainState {
         entry.sequenceId = nextSequenceId
         nextSequenceId += 1
         var batch = WriteBatch()
-        batch.put(ChainDatabase.key(.block, entry.hash.hash), block.serialized)
-        batch.put(ChainDatabase.key(.index, entry.hash.hash), ChainDatabase.encode(entry))
+        batch.put(entry.record.blockKey, block.serialized)
+        batch.put(entry.record.indexKey, ChainDatabase.encode(entry))
         try write(batch)
         recentBlocks.insert(block)
 

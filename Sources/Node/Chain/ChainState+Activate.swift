@@ -72,8 +72,8 @@ extension ChainState {
         coins.apply(view.changes) { $0.txid == coinbaseTxid }
         entry.status.insert(.fullyValid)
         var batch = WriteBatch()
-        batch.put(ChainDatabase.key(.undo, entry.hash.hash), ChainDatabase.encode(undo: undo))
-        batch.put(ChainDatabase.key(.index, entry.hash.hash), ChainDatabase.encode(entry))
+        batch.put(entry.record.undoKey, ChainDatabase.encode(undo: undo))
+        batch.put(entry.record.indexKey, ChainDatabase.encode(entry))
         if options.transactionIndex {
             let hashBytes = entry.hash.hash.bytes
             for transaction in block.transactions {
@@ -185,7 +185,7 @@ extension ChainState {
     func disconnectTip(into update: inout ChainUpdate) throws(ChainStateError) {
         guard let entry = chain.tip, let parent = entry.parent else { return }
         let block = try loadBlock(entry)
-        guard let undoBytes = try read(ChainDatabase.key(.undo, entry.hash.hash)) else {
+        guard let undoBytes = try read(entry.record.undoKey) else {
             throw .corrupt(path: store.path, what: "undo data of block \(entry.hash) is missing")
         }
         let undo: [[Coin]]

@@ -6,12 +6,12 @@ extension ChainState {
     func markFailed(_ entry: BlockIndex) throws(ChainStateError) {
         var batch = WriteBatch()
         entry.status.insert(.failed)
-        batch.put(ChainDatabase.key(.index, entry.hash.hash), ChainDatabase.encode(entry))
+        batch.put(entry.record.indexKey, ChainDatabase.encode(entry))
         candidates[entry.hash] = nil
         for other in index.values where other !== entry && other.height > entry.height && other.descends(from: entry) {
             other.status.insert(.failedChild)
             candidates[other.hash] = nil
-            batch.put(ChainDatabase.key(.index, other.hash.hash), ChainDatabase.encode(other))
+            batch.put(other.record.indexKey, ChainDatabase.encode(other))
         }
         try write(batch)
         recomputeBestHeader()
@@ -50,7 +50,7 @@ extension ChainState {
         var batch = WriteBatch()
         for other in index.values where other.status.isInvalid && (other.descends(from: entry) || entry.descends(from: other)) {
             other.status.remove([.failed, .failedChild])
-            batch.put(ChainDatabase.key(.index, other.hash.hash), ChainDatabase.encode(other))
+            batch.put(other.record.indexKey, ChainDatabase.encode(other))
         }
         try write(batch)
         recomputeBestHeader()

@@ -84,8 +84,8 @@ public final class ChainState {
         chain.setTip(genesis)
         var batch = WriteBatch()
         batch.put(ChainDatabase.key(.version), ChainDatabase.formatVersion)
-        batch.put(ChainDatabase.key(.block, genesis.hash.hash), params.genesisBlock.serialized)
-        batch.put(ChainDatabase.key(.index, genesis.hash.hash), ChainDatabase.encode(genesis))
+        batch.put(genesis.record.blockKey, params.genesisBlock.serialized)
+        batch.put(genesis.record.indexKey, ChainDatabase.encode(genesis))
         batch.put(ChainDatabase.key(.coinsTip), genesis.hash.hash.bytes)
         try write(batch)
     }
@@ -192,7 +192,7 @@ public final class ChainState {
     /// The block with `hash`, from memory or the database.
     func loadBlock(_ entry: BlockIndex) throws(ChainStateError) -> Block {
         if let block = recentBlocks[entry.hash] { return block }
-        guard let bytes = try read(ChainDatabase.key(.block, entry.hash.hash)) else {
+        guard let bytes = try read(entry.record.blockKey) else {
             throw .corrupt(path: store.path, what: "data of block \(entry.hash) is missing")
         }
         do {

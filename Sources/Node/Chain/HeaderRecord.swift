@@ -14,6 +14,11 @@ final class HeaderRecord {
     /// The parent's record; the cache (or the entries using them) keeps ancestors alive, and
     /// a long chain is not released recursively.
     unowned(unsafe) let parent: HeaderRecord?
+    /// The block's keys in a chain database. Every in-memory store that shares the record
+    /// holds these same arrays, so a key exists once however many nodes store the block.
+    let blockKey: [UInt8]
+    let indexKey: [UInt8]
+    let undoKey: [UInt8]
 
     init(header: BlockHeader, parent: HeaderRecord?) {
         self.header = header
@@ -21,6 +26,9 @@ final class HeaderRecord {
         height = (parent?.height ?? -1) + 1
         chainWork = (parent?.chainWork ?? .zero) &+ header.work
         medianTimePast = HeaderRecord.medianTimePast(ending: header, parent: parent)
+        blockKey = ChainDatabase.key(.block, header.hash.hash)
+        indexKey = ChainDatabase.key(.index, header.hash.hash)
+        undoKey = ChainDatabase.key(.undo, header.hash.hash)
     }
 
     private static func medianTimePast(ending header: BlockHeader, parent: HeaderRecord?) -> Int64 {
