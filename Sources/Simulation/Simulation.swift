@@ -35,6 +35,9 @@ public final class Simulation {
     let verifier = TransactionVerifier()
     /// Every node's header records: each block's header, work and median time past once.
     let headers: HeaderCache
+    /// Equal keys and values of the nodes' in-memory stores, kept once: worth its hashing
+    /// from a few nodes up (a two-node trial gains nothing from it).
+    let interner: ByteInterner?
     var nodes: [SimulatedNode] = []
     var edges: [Topology.Edge] = []
     var miners: [MinerState] = []
@@ -78,6 +81,7 @@ public final class Simulation {
         self.configuration = configuration
         random = DeterministicRandom(seed: configuration.seed)
         retargeting = !configuration.params.noRetargeting
+        interner = configuration.nodes.count >= 8 ? ByteInterner() : nil
         if case .memoryCopy(let template) = configuration.store { headers = HeaderCache(base: template.headers) } else { headers = HeaderCache() }
         guard !configuration.nodes.isEmpty else { throw SimulationError("a simulation needs at least one node") }
         guard (0...1).contains(configuration.loss) else { throw SimulationError("loss \(configuration.loss) is not a probability") }
@@ -105,9 +109,9 @@ public final class Simulation {
         let store: any KeyValueStore
         switch configuration.store {
         case .memory:
-            store = MemoryStore()
+            store = MemoryStore(label: node.name, interner: interner)
         case .memoryCopy(let template):
-            store = template.store.copy(label: node.name)
+            store = template.store.copy(label: node.name, interner: interner)
         case .leveldb(let directory):
             do { store = try LevelDBStore(path: directory + "/" + node.name, options: .init()) } catch {
                 throw SimulationError("cannot open the database of \(node.name) in \(directory): \(error)")

@@ -82,6 +82,30 @@ import Testing
         #expect(try store.entries(prefix: [0x63]).isEmpty)
     }
 
+    /// Stores sharing an interner keep their own contents while equal keys and small values
+    /// are held once; large values are stored as given.
+    @Test func internedStoresKeepTheirOwnContents() throws {
+        let interner = ByteInterner()
+        let a = MemoryStore(label: "a", interner: interner)
+        let b = MemoryStore(label: "b", interner: interner)
+        let large = [UInt8](repeating: 7, count: ByteInterner.maximumValueSize + 1)
+        for store in [a, b] {
+            try store.put([1], [10])
+            try store.put([2], large)
+        }
+        try b.put([3], [10])
+        try b.delete([1])
+        #expect(try a.entries(prefix: []).map(\.key) == [[1], [2]])
+        #expect(try b.entries(prefix: []).map(\.key) == [[2], [3]])
+        #expect(try a.get([1]) == [10])
+        #expect(try b.get([2]) == large)
+        #expect(interner.count == 4)  // keys [1], [2], [3] and the value [10]
+        let copy = a.copy(interner: interner)
+        try copy.put([4], [10])
+        #expect(try copy.get([4]) == [10])
+        #expect(interner.count == 5)
+    }
+
     /// Copies of a compacted memory store share its entries and keep their own changes:
     /// deletions hide shared entries, overwrites replace them, scans merge both in order, and
     /// neither side sees the other's writes.

@@ -19,10 +19,14 @@ public final class MemoryStore: KeyValueStore {
     /// The changed keys in order, kept until the set of changed keys changes.
     private var changeOrder: [MemoryKey]?
     private var isClosed = false
+    /// Where keys and small values are kept once across stores (see ``ByteInterner``).
+    private let interner: ByteInterner?
 
-    /// An empty store; `label` names it in errors.
-    public init(label: String = "memory") {
+    /// An empty store; `label` names it in errors, `interner` (when given) shares equal keys
+    /// and values with the other stores using it.
+    public init(label: String = "memory", interner: ByteInterner? = nil) {
         path = label
+        self.interner = interner
     }
 
     /// The number of entries.
@@ -50,9 +54,10 @@ public final class MemoryStore: KeyValueStore {
     }
 
     /// An independent copy of the store's current contents: the base is shared (it never
-    /// changes), this store's changes are copied on write.
-    public func copy(label: String? = nil) -> MemoryStore {
-        let copy = MemoryStore(label: label ?? path)
+    /// changes), this store's changes are copied on write. The copy's writes go through
+    /// `interner`.
+    public func copy(label: String? = nil, interner: ByteInterner? = nil) -> MemoryStore {
+        let copy = MemoryStore(label: label ?? path, interner: interner)
         copy.base = base
         copy.baseOrder = baseOrder
         copy.changes = changes
@@ -85,6 +90,12 @@ public final class MemoryStore: KeyValueStore {
     }
 
     private func set(_ key: MemoryKey, _ value: [UInt8]?) {
+        var key = key
+        var value = value
+        if let interner {
+            key = MemoryKey(interner.intern(key.bytes))
+            if let bytes = value, bytes.count <= ByteInterner.maximumValueSize { value = interner.intern(bytes) }
+        }
         let keySetChanges: Bool
         if value == nil && (base.isEmpty || base[key] == nil) {
             keySetChanges = changes.removeValue(forKey: key) != nil
