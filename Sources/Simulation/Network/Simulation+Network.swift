@@ -15,6 +15,7 @@ extension Simulation {
             link.epoch &+= 1
             link.busyUntil = max(link.busyUntil, now)
             nodes[a].links[b] = link
+            nodes[b].openInbound[a] = link.epoch
             nodes[a].connected.append(b)
         }
         output.removeAll()
@@ -33,6 +34,7 @@ extension Simulation {
                 link.connected = false
                 link.epoch &+= 1
             }
+            nodes[y].openInbound[x] = nil
             nodes[x].connected.removeAll { $0 == y }
             nodes[x].peers.disconnected(y)
         }
@@ -96,8 +98,8 @@ extension Simulation {
     }
 
     func linkIsCurrent(from: Int, to: Int, epoch: UInt32) -> Bool {
-        guard let link = nodes[from].links[to] else { return false }
-        return link.connected && link.epoch == epoch && nodes[to].online
+        let receiver = nodes[to]
+        return receiver.online && receiver.openInbound[from] == epoch
     }
 
     func deliver(_ message: NetworkMessage, from: Int, to: Int, epoch: UInt32) {
