@@ -31,9 +31,12 @@ public final class MemoryStore: KeyValueStore {
 
     /// The number of entries.
     public var count: Int {
-        base.count + changes.reduce(0) { total, change in
-            total + (base[change.key] == nil ? (change.value == nil ? 0 : 1) : (change.value == nil ? -1 : 0))
+        var count = base.count
+        for (key, value) in changes {
+            let inBase = base[key] != nil
+            if value != nil && !inBase { count += 1 } else if value == nil && inBase { count -= 1 }
         }
+        return count
     }
 
     /// Makes a closed store usable again with its contents (a node "restarting" in memory).
@@ -43,9 +46,7 @@ public final class MemoryStore: KeyValueStore {
     /// afterwards (from any thread, while this store is not written) share everything.
     public func compact() {
         if !changes.isEmpty {
-            for (key, value) in changes {
-                if let value { base[key] = value } else { base[key] = nil }
-            }
+            for (key, value) in changes { base[key] = value }
             changes = [:]
             changeOrder = nil
             baseOrder = nil
