@@ -107,7 +107,7 @@ extension ChainState {
             return .failure(error)
         }
         let entry = BlockIndex(header: header, parent: parent, status: .validHeader, headers: headers)
-        index[entry.hash] = entry
+        index.insert(entry)
         if isBetterHeader(entry, than: bestHeader) { bestHeader = entry }
         if persist {
             var batch = WriteBatch()

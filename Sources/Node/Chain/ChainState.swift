@@ -18,7 +18,7 @@ public final class ChainState {
     /// Header records, shared with the other chain states of a simulation.
     let headers: HeaderCache
 
-    var index: [BlockHash: BlockIndex] = [:]
+    var index = BlockMap()
     var chain = ActiveChain()
     let coins: UTXOCache
     var bestHeader: BlockIndex
@@ -79,7 +79,7 @@ public final class ChainState {
         genesis.sequenceId = 0
         genesis.transactionCount = params.genesisBlock.transactions.count
         genesis.chainDataComplete = true
-        index[genesis.hash] = genesis
+        index.insert(genesis)
         candidates[genesis.hash] = genesis
         chain.setTip(genesis)
         var batch = WriteBatch()
@@ -136,7 +136,7 @@ public final class ChainState {
             entry.sequenceId = record.sequenceId
             entry.transactionCount = record.transactionCount
             entry.chainDataComplete = entry.status.contains(.haveData) && (parent?.chainDataComplete ?? true)
-            index[entry.hash] = entry
+            index.insert(entry)
             nextSequenceId = max(nextSequenceId, record.sequenceId + 1)
             if entry.status.contains(.haveData) && !entry.chainDataComplete, let parent {
                 unlinked[parent.hash, default: []].append(entry)

@@ -1,0 +1,78 @@
+import Consensus
+
+/// A node's block tree entries by block hash (Core's `BlockMap`).
+///
+/// Like Core's `BlockHasher`, it uses the hash's own first 64 bits as the bucket: a block hash
+/// is already uniformly distributed, so running it through a keyed hasher again (as a
+/// `Dictionary` must) only adds work to every lookup, and a simulated node looks a block up for
+/// nearly every message it gets. Open addressing with linear probing over 16-byte slots; entries
+/// are never removed (nor are they from Core's map while the node runs).
+struct BlockMap {
+    private struct Slot {
+        /// The low 64 bits of the entry's hash; compared before the full hash.
+        var tag: UInt64
+        var entry: BlockIndex?
+    }
+
+    private var slots: [Slot]
+    private(set) var count = 0
+
+    init() {
+        slots = Array(repeating: Slot(tag: 0, entry: nil), count: 8)
+    }
+
+    /// The entry for `hash`, if the node knows the header.
+    subscript(hash: BlockHash) -> BlockIndex? {
+        let tag = hash.hash.w0
+        let mask = slots.count - 1
+        var position = Int(truncatingIfNeeded: tag) & mask
+        while let entry = slots[position].entry {
+            if slots[position].tag == tag && entry.hash == hash { return entry }
+            position = (position + 1) & mask
+        }
+        return nil
+    }
+
+    /// Adds `entry` under its hash, replacing an entry with the same hash.
+    mutating func insert(_ entry: BlockIndex) {
+        insert(entry, tag: entry.hash.hash.w0)
+    }
+
+    /// Every entry, in no particular order.
+    var values: [BlockIndex] { slots.compactMap(\.entry) }
+
+    /// Makes room for `capacity` entries without growing again.
+    mutating func reserveCapacity(_ capacity: Int) {
+        let needed = Self.slotCount(for: capacity)
+        if needed > slots.count { rehash(to: needed) }
+    }
+
+    private mutating func insert(_ entry: BlockIndex, tag: UInt64) {
+        if (count + 1) * 4 > slots.count * 3 { rehash(to: slots.count * 2) }
+        let mask = slots.count - 1
+        var position = Int(truncatingIfNeeded: tag) & mask
+        while let existing = slots[position].entry {
+            if slots[position].tag == tag && existing.hash == entry.hash {
+                slots[position].entry = entry
+                return
+            }
+            position = (position + 1) & mask
+        }
+        slots[position] = Slot(tag: tag, entry: entry)
+        count += 1
+    }
+
+    private mutating func rehash(to slotCount: Int) {
+        let old = slots
+        slots = Array(repeating: Slot(tag: 0, entry: nil), count: slotCount)
+        count = 0
+        for slot in old { if let entry = slot.entry { insert(entry, tag: slot.tag) } }
+    }
+
+    /// The power of two that holds `count` entries at most three quarters full.
+    private static func slotCount(for count: Int) -> Int {
+        var slots = 8
+        while count * 4 > slots * 3 { slots *= 2 }
+        return slots
+    }
+}
