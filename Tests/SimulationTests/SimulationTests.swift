@@ -113,7 +113,7 @@ import Testing
 
     /// A node restarted mid-run reopens its LevelDB chain state and catches up.
     @Test func restartedNodeReopensLevelDBAndCatchesUp() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         var configuration = SimulationHarness.fiveMiners(latency: 100 * SimulationTime.millisecond)
         configuration.store = .leveldb(directory: directory.path)
         configuration.peer.blockRelay = .headers

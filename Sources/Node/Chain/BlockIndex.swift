@@ -44,7 +44,8 @@ final class BlockIndex {
     /// (Core's `GetAncestor`).
     func ancestor(at target: Int) -> BlockIndex? {
         guard target >= 0 && target <= height else { return nil }
-        var walk = self
+        // The index owns every entry: the walk need not retain each one it passes.
+        unowned(unsafe) var walk = self
         var walkHeight = height
         while walkHeight > target {
             let skipHeight = BlockIndex.skipHeight(walkHeight)
@@ -75,7 +76,7 @@ final class BlockIndex {
 
     /// True when this entry is `other` or descends from it.
     func descends(from other: BlockIndex) -> Bool {
-        ancestor(at: other.height) === other
+        self === other || ancestor(at: other.height) === other
     }
 }
 

@@ -53,8 +53,6 @@ extension Simulation {
     /// transmission at the link's bandwidth, then delayed by the latency model; lost with
     /// the configured probability.
     func send(_ message: NetworkMessage, from: Int, to: Int) {
-        let sender = nodes[from]
-        guard var link = sender.links[to], link.connected else { return }
         var bytes: [UInt8]?
         var size: Int
         if configuration.wireFidelity {
@@ -65,28 +63,37 @@ extension Simulation {
             size = message.wireSize
         }
         if case .block = message, let modelled = configuration.modelledBlockSize { size = max(size, modelled) }
+        var arrival: Int64?
+        var epoch: UInt32 = 0
+        // Updated in place: the link is found once and not copied back.
+        nodes[from].links.modify(to) { link in
+            guard link.connected else { return }
+            arrival = transmit(size: size, over: &link, from: from, to: to)
+            epoch = link.epoch
+        }
+        guard let arrival else { return }
+        bytesDelivered &+= UInt64(size)
+        if let bytes {
+            kernel.schedule(at: arrival, .deliverBytes(from: Int32(from), to: Int32(to), epoch: epoch, bytes: bytes))
+        } else {
+            kernel.schedule(at: arrival, .deliver(from: Int32(from), to: Int32(to), epoch: epoch, message: message))
+        }
+    }
+
+    /// Queues `size` bytes on `link`: the arrival time, or `nil` when the message is lost.
+    private func transmit(size: Int, over link: inout LinkState, from: Int, to: Int) -> Int64? {
         var needsRandom = configuration.loss > 0
         if case .constant = configuration.latency {} else { needsRandom = true }
         var linkRandom = needsRandom ? (link.random ?? random.split("link \(from) \(to)")) : DeterministicRandom(seed: 0)
-        if configuration.loss > 0 && linkRandom.nextUnit() < configuration.loss {
-            link.random = linkRandom
-            sender.links[to] = link
-            return
-        }
+        defer { if needsRandom { link.random = linkRandom } }
+        if configuration.loss > 0 && linkRandom.nextUnit() < configuration.loss { return nil }
         let start = max(now + configuration.processingDelay, link.busyUntil)
         let transmitted = start + transmissionTime(bytes: size, from: from, to: to)
         let latency = configuration.latency.sample(from: regions[from], to: regions[to], random: &linkRandom)
         let arrival = max(link.lastArrival, transmitted + latency)
         link.busyUntil = transmitted
         link.lastArrival = arrival
-        if needsRandom { link.random = linkRandom }
-        sender.links[to] = link
-        bytesDelivered &+= UInt64(size)
-        if let bytes {
-            kernel.schedule(at: arrival, .deliverBytes(from: Int32(from), to: Int32(to), epoch: link.epoch, bytes: bytes))
-        } else {
-            kernel.schedule(at: arrival, .deliver(from: Int32(from), to: Int32(to), epoch: link.epoch, message: message))
-        }
+        return arrival
     }
 
     /// Time on the wire for `bytes` over `from` → `to`: the slower of the sender's upload
