@@ -105,6 +105,30 @@ final class PeerHarness {
         #expect(harness.managers.allSatisfy { $0.node.chain.tipHash == block.hash })
     }
 
+    /// A message from a connection that has since closed is dropped, even after the same
+    /// peer connects again; one over the open connection is handled.
+    @Test func messagesOfAClosedConnectionAreDropped() throws {
+        let harness = try PeerHarness(count: 2, relay: .push)
+        let manager = harness.managers[1]
+        var output = PeerOutput()
+        manager.connected(0, inbound: true, connection: 7, now: harness.now, into: &output)
+        #expect(manager.isConnected(0, connection: 7))
+        #expect(!manager.isConnected(0, connection: 6))
+        output.removeAll()
+        #expect(!manager.receive(.ping(1), from: 0, connection: 6, now: harness.now, into: &output))
+        #expect(output.actions.isEmpty)
+        #expect(manager.receive(.ping(2), from: 0, connection: 7, now: harness.now, into: &output))
+        guard case .send(0, .pong(2))? = output.actions.first else {
+            Issue.record("expected a pong over the open connection")
+            return
+        }
+        manager.disconnected(0)
+        output.removeAll()
+        #expect(!manager.receive(.ping(3), from: 0, connection: 7, now: harness.now, into: &output))
+        #expect(!manager.receive(.ping(3), from: 5, connection: 0, now: harness.now, into: &output))
+        #expect(output.actions.isEmpty)
+    }
+
     /// A peer that is behind catches up by headers-first sync when it connects.
     @Test func newPeerSyncsByHeaders() throws {
         let harness = try PeerHarness(count: 2, relay: .headers)

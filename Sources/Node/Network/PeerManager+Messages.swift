@@ -2,10 +2,19 @@ import BitcoinCrypto
 import Consensus
 
 extension PeerManager {
-    /// Handles one message from `peer`.
+    /// Handles one message from `peer` over `connection` (see
+    /// ``connected(_:inbound:connection:now:into:)``); false when there is no such open
+    /// connection and the message was dropped.
     /// - Parameter now: microseconds since the Unix epoch.
-    public func receive(_ message: NetworkMessage, from peer: PeerID, now: Int64, into output: inout PeerOutput) {
-        guard let state = peers[peer] else { return }
+    @discardableResult
+    public func receive(_ message: NetworkMessage, from peer: PeerID, connection: UInt32 = 0, now: Int64, into output: inout PeerOutput) -> Bool {
+        guard let state = peers[peer], state.connection == connection else { return false }
+        handle(message, from: state, now: now, into: &output)
+        return true
+    }
+
+    func handle(_ message: NetworkMessage, from state: Peer, now: Int64, into output: inout PeerOutput) {
+        let peer = state.id
         switch message {
         case .version:
             guard !state.versionReceived else { return }

@@ -93,6 +93,8 @@ public final class PeerManager {
     final class Peer {
         let id: PeerID
         let inbound: Bool
+        /// Which connection to the peer this is (Core's per-connection `NodeId`).
+        let connection: UInt32
         var versionReceived = false
         var verackReceived = false
         var preferHeaders = false
@@ -107,9 +109,10 @@ public final class PeerManager {
         var blocksInFlight = 0
         var handshakeDone: Bool { versionReceived && verackReceived }
 
-        init(id: PeerID, inbound: Bool) {
+        init(id: PeerID, inbound: Bool, connection: UInt32) {
             self.id = id
             self.inbound = inbound
+            self.connection = connection
         }
     }
 
@@ -137,6 +140,11 @@ public final class PeerManager {
     /// The connected peers, in connection order.
     public var connectedPeers: [PeerID] { peers.keys }
 
+    /// True when `connection` is the open connection to `peer`.
+    public func isConnected(_ peer: PeerID, connection: UInt32) -> Bool {
+        peers[peer]?.connection == connection
+    }
+
     /// True when `peer` is banned at `now` (microseconds since the epoch).
     public func isBanned(_ peer: PeerID, now: Int64) -> Bool {
         (bannedUntil[peer] ?? .min) > now / 1_000_000
@@ -148,10 +156,13 @@ public final class PeerManager {
 
     /// A connection to `peer` opened. The side that dialled (`inbound == false`) sends
     /// `version`; the other answers when it arrives.
-    /// - Parameter now: microseconds since the Unix epoch.
-    public func connected(_ peer: PeerID, inbound: Bool, now: Int64, into output: inout PeerOutput) {
+    /// - Parameters:
+    ///   - connection: identifies this connection among all connections to `peer` over time;
+    ///     messages passed in with another value (from a connection since closed) are ignored.
+    ///   - now: microseconds since the Unix epoch.
+    public func connected(_ peer: PeerID, inbound: Bool, connection: UInt32 = 0, now: Int64, into output: inout PeerOutput) {
         guard peers[peer] == nil else { return }
-        peers[peer] = Peer(id: peer, inbound: inbound)
+        peers[peer] = Peer(id: peer, inbound: inbound, connection: connection)
         if !inbound { output.actions.append(.send(peer, versionMessage(now: now))) }
     }
 

@@ -14,9 +14,6 @@ final class SimulatedNode {
     var connected: [Int] = []
     /// The links from this node, by remote node (kept after they close: epochs keep counting).
     var links = SmallIntMap<LinkState>()
-    /// The epoch of each open link *to* this node, by sender: a delivery is checked here, on
-    /// the node about to handle it, rather than on the sender's (cold) state.
-    var openInbound = SmallIntMap<UInt32>()
     /// Timers of an earlier incarnation (before a restart) are ignored.
     var incarnation = 0
     /// Confirmations last reported for each watched transaction.

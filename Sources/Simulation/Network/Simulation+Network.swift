@@ -15,14 +15,16 @@ extension Simulation {
             link.epoch &+= 1
             link.busyUntil = max(link.busyUntil, now)
             nodes[a].links[b] = link
-            nodes[b].openInbound[a] = link.epoch
             nodes[a].connected.append(b)
         }
+        // Each side knows the connection by the epoch of the link that carries messages to it.
         output.removeAll()
-        nodes[acceptor].peers.connected(dialler, inbound: true, now: protocolTime, into: &output)
+        let fromDialler = nodes[dialler].links[acceptor]?.epoch ?? 0
+        nodes[acceptor].peers.connected(dialler, inbound: true, connection: fromDialler, now: protocolTime, into: &output)
         process(node: acceptor)
         output.removeAll()
-        nodes[dialler].peers.connected(acceptor, inbound: false, now: protocolTime, into: &output)
+        let fromAcceptor = nodes[acceptor].links[dialler]?.epoch ?? 0
+        nodes[dialler].peers.connected(acceptor, inbound: false, connection: fromAcceptor, now: protocolTime, into: &output)
         process(node: dialler)
     }
 
@@ -34,7 +36,6 @@ extension Simulation {
                 link.connected = false
                 link.epoch &+= 1
             }
-            nodes[y].openInbound[x] = nil
             nodes[x].connected.removeAll { $0 == y }
             nodes[x].peers.disconnected(y)
         }
@@ -104,28 +105,27 @@ extension Simulation {
         return Int64((Double(bytes * 8) / bandwidth * 1e6).rounded(.up))
     }
 
-    func linkIsCurrent(from: Int, to: Int, epoch: UInt32) -> Bool {
-        let receiver = nodes[to]
-        return receiver.online && receiver.openInbound[from] == epoch
-    }
-
+    /// Hands `message` to the receiving node's peer logic, which drops it unless it came over
+    /// the connection still open (checked on the receiver, whose state is about to be used).
     func deliver(_ message: NetworkMessage, from: Int, to: Int, epoch: UInt32) {
-        guard linkIsCurrent(from: from, to: to, epoch: epoch) else { return }
-        messagesDelivered &+= 1
+        let receiver = nodes[to]
+        guard receiver.online else { return }
         output.removeAll()
-        nodes[to].peers.receive(message, from: from, now: protocolTime, into: &output)
+        guard receiver.peers.receive(message, from: from, connection: epoch, now: protocolTime, into: &output) else { return }
+        messagesDelivered &+= 1
         process(node: to)
     }
 
     func deliver(bytes: [UInt8], from: Int, to: Int, epoch: UInt32) {
-        guard linkIsCurrent(from: from, to: to, epoch: epoch) else { return }
+        let receiver = nodes[to]
+        guard receiver.online, receiver.peers.isConnected(from, connection: epoch) else { return }
         messagesDelivered &+= 1
         output.removeAll()
         do {
             let message = try MessageCodec.decode(bytes, magic: configuration.params.messageStart)
-            nodes[to].peers.receive(message, from: from, now: protocolTime, into: &output)
+            receiver.peers.receive(message, from: from, connection: epoch, now: protocolTime, into: &output)
         } catch {
-            nodes[to].peers.receivedMalformed(from: from, error: error, now: protocolTime, into: &output)
+            receiver.peers.receivedMalformed(from: from, error: error, now: protocolTime, into: &output)
         }
         process(node: to)
     }
