@@ -148,6 +148,12 @@ extension Simulation {
             }
         }
         for event in result.events { nodeEvent(event, at: index) }
+        // Hand the emptied buffers back for the next message, unless a nested call already
+        // left buffers of its own there.
+        if output.actions.capacity == 0 && output.events.capacity == 0 {
+            result.removeAll()
+            output = result
+        }
     }
 
     /// Sends raw bytes from `from` to `to` as if `from` wrote them to its connection (for
