@@ -272,16 +272,20 @@ struct OrphanBlocks {
 struct RecentBlocks {
     var limit = 64
     private var blocks: [BlockHash: Block] = [:]
+    /// Hashes in insertion order; once `limit` are held, a ring whose oldest slot is reused.
     private var order: [BlockHash] = []
+    private var oldest = 0
 
     subscript(hash: BlockHash) -> Block? { blocks[hash] }
 
     mutating func insert(_ block: Block) {
-        guard blocks[block.hash] == nil else { return }
-        blocks[block.hash] = block
-        order.append(block.hash)
-        if order.count > limit {
-            blocks[order.removeFirst()] = nil
+        guard limit > 0, blocks.updateValue(block, forKey: block.hash) == nil else { return }
+        if order.count < limit {
+            order.append(block.hash)
+            return
         }
+        blocks[order[oldest]] = nil
+        order[oldest] = block.hash
+        oldest = (oldest + 1) % order.count
     }
 }

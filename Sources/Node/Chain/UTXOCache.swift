@@ -81,7 +81,9 @@ final class UTXOCache {
             }
         }
         dirty.removeAll(keepingCapacity: true)
-        if entries.count > cleanLimit { entries.removeAll() }
+        // A small table is kept for the next block's coins rather than reallocated (a node
+        // over an in-memory store, with no clean limit, empties its cache every block).
+        if entries.count > cleanLimit { entries.removeAll(keepingCapacity: entries.count <= 1_024) }
     }
 
     /// Forgets every change not yet flushed (after a failed write, the database is the truth).

@@ -4,14 +4,22 @@ import Consensus
 /// offset by one so every number has exactly one encoding. Used in the chain database.
 enum VarInt {
     static func write(_ value: UInt64, to writer: inout ByteWriter) {
-        var digits = [UInt8]()
-        var n = value
-        while true {
-            digits.append(UInt8(truncatingIfNeeded: n & 0x7f) | (digits.isEmpty ? 0x00 : 0x80))
-            if n <= 0x7f { break }
-            n = (n >> 7) - 1
+        // Digits come out least significant first; at most ten for 64 bits, gathered on the
+        // stack (index entries and coins are encoded for every block).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { digits in
+            var count = 0
+            var n = value
+            while true {
+                digits[count] = UInt8(truncatingIfNeeded: n & 0x7f) | (count == 0 ? 0x00 : 0x80)
+                count += 1
+                if n <= 0x7f { break }
+                n = (n >> 7) - 1
+            }
+            while count > 0 {
+                count -= 1
+                writer.write(digits[count])
+            }
         }
-        for digit in digits.reversed() { writer.write(digit) }
     }
 
     static func read(from reader: inout ByteReader) throws(DecodingError) -> UInt64 {

@@ -271,6 +271,7 @@ struct TransactionOrphanage {
 
     /// Drops orphans that a block included or made impossible.
     mutating func removeForBlock(_ block: Block) {
+        guard !transactions.isEmpty else { return }
         let spent = Set(block.transactions.flatMap { $0.inputs.map(\.prevout) })
         let included = Set(block.transactions.map(\.txid))
         for (txid, transaction) in transactions where included.contains(txid) || transaction.inputs.contains(where: { spent.contains($0.prevout) }) {

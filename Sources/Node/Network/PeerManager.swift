@@ -79,8 +79,9 @@ public struct PeerOutput: Sendable {
     public init() {}
 
     public mutating func removeAll() {
-        actions.removeAll(keepingCapacity: true)
-        events.removeAll(keepingCapacity: true)
+        // Most calls find both empty; the generic removal is not free even then.
+        if !actions.isEmpty { actions.removeAll(keepingCapacity: true) }
+        if !events.isEmpty { events.removeAll(keepingCapacity: true) }
     }
 }
 

@@ -35,16 +35,25 @@ public protocol KeyValueReader: AnyObject {
 
 /// Operations to apply together with ``KeyValueStore/write(_:)``.
 public struct WriteBatch: Sendable {
-    /// The operations in order: a value to put, or `nil` to delete.
-    public private(set) var operations: [(key: [UInt8], value: [UInt8]?)] = []
+    /// One write: a value to put, or `nil` to delete.
+    ///
+    /// A struct rather than a tuple: arrays of tuples are destroyed through the runtime's
+    /// generic path, which showed in simulations writing a batch per node per block.
+    public struct Operation: Sendable {
+        public let key: [UInt8]
+        public let value: [UInt8]?
+    }
+
+    /// The operations in order.
+    public private(set) var operations: [Operation] = []
 
     public init() {}
 
     /// Adds a put of `value` under `key`.
-    public mutating func put(_ key: [UInt8], _ value: [UInt8]) { operations.append((key, value)) }
+    public mutating func put(_ key: [UInt8], _ value: [UInt8]) { operations.append(Operation(key: key, value: value)) }
 
     /// Adds a deletion of `key`.
-    public mutating func delete(_ key: [UInt8]) { operations.append((key, nil)) }
+    public mutating func delete(_ key: [UInt8]) { operations.append(Operation(key: key, value: nil)) }
 
     /// The number of operations.
     public var count: Int { operations.count }

@@ -140,10 +140,10 @@ public final class LevelDBStore: KeyValueStore {
         let db = try handle()
         let native = leveldb_writebatch_create()
         defer { leveldb_writebatch_destroy(native) }
-        for (key, value) in batch.operations {
-            key.withUnsafeBufferPointer { keyBuffer in
+        for operation in batch.operations {
+            operation.key.withUnsafeBufferPointer { keyBuffer in
                 keyBuffer.withMemoryRebound(to: CChar.self) { k in
-                    if let value {
+                    if let value = operation.value {
                         value.withUnsafeBufferPointer { valueBuffer in
                             valueBuffer.withMemoryRebound(to: CChar.self) { v in
                                 leveldb_writebatch_put(native, k.baseAddress, k.count, v.baseAddress, v.count)
