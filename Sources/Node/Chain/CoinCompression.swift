@@ -3,10 +3,11 @@ import Consensus
 
 /// The compact encodings of Bitcoin Core's chainstate database: amounts in a form that makes
 /// round numbers short, and standard scripts as 21 or 33 bytes (Core's `compressor.h`).
-enum CoinCompression {
+public enum CoinCompression {
     // MARK: Amounts
 
-    static func compress(amount: UInt64) -> UInt64 {
+    /// Core's `CompressAmount`: trailing decimal zeros (up to nine) folded into the last digit.
+    public static func compress(amount: UInt64) -> UInt64 {
         guard amount != 0 else { return 0 }
         var n = amount
         var exponent: UInt64 = 0
@@ -22,7 +23,8 @@ enum CoinCompression {
         return 1 + (n - 1) * 10 + 9
     }
 
-    static func decompress(amount compressed: UInt64) -> UInt64 {
+    /// Core's `DecompressAmount`, the inverse of ``compress(amount:)``.
+    public static func decompress(amount compressed: UInt64) -> UInt64 {
         guard compressed != 0 else { return 0 }
         var x = compressed - 1
         var exponent = x % 10

@@ -2,8 +2,9 @@ import Consensus
 
 /// Bitcoin Core's VARINT: base-128 digits, most significant first, each continuation digit
 /// offset by one so every number has exactly one encoding. Used in the chain database.
-enum VarInt {
-    static func write(_ value: UInt64, to writer: inout ByteWriter) {
+public enum VarInt {
+    /// Appends `value`'s encoding: one to ten bytes.
+    public static func write(_ value: UInt64, to writer: inout ByteWriter) {
         // Digits come out least significant first; at most ten for 64 bits, gathered on the
         // stack (index entries and coins are encoded for every block).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { digits in
@@ -22,7 +23,8 @@ enum VarInt {
         }
     }
 
-    static func read(from reader: inout ByteReader) throws(DecodingError) -> UInt64 {
+    /// Reads one number; throws on truncation or a value beyond 64 bits.
+    public static func read(from reader: inout ByteReader) throws(DecodingError) -> UInt64 {
         var n: UInt64 = 0
         while true {
             let start = reader.offset
