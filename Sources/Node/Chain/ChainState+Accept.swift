@@ -124,7 +124,7 @@ extension ChainState {
         entry.transactionCount = block.transactions.count
         entry.sequenceId = nextSequenceId
         nextSequenceId += 1
-        var batch = WriteBatch()
+        var batch = WriteBatch(capacity: 2)
         batch.put(entry.record.blockKey, block.serialized)
         batch.put(entry.record.indexKey, ChainDatabase.encode(entry))
         try write(batch)

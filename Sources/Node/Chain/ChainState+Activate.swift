@@ -71,7 +71,8 @@ extension ChainState {
         let coinbaseTxid = block.transactions[0].txid
         coins.apply(view.changes) { $0.txid == coinbaseTxid }
         entry.status.insert(.fullyValid)
-        var batch = WriteBatch()
+        // Undo, index entry, coins tip and the coins a flush may add.
+        var batch = WriteBatch(capacity: 3 + coins.dirtyCount)
         batch.put(entry.record.undoKey, ChainDatabase.encode(undo: undo))
         batch.put(entry.record.indexKey, ChainDatabase.encode(entry))
         if options.transactionIndex {

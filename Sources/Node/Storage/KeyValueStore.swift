@@ -49,6 +49,10 @@ public struct WriteBatch: Sendable {
 
     public init() {}
 
+    /// An empty batch with room for `capacity` operations (spares regrowing a batch
+    /// written for every block).
+    public init(capacity: Int) { operations.reserveCapacity(capacity) }
+
     /// Adds a put of `value` under `key`.
     public mutating func put(_ key: [UInt8], _ value: [UInt8]) { operations.append(Operation(key: key, value: value)) }
 
