@@ -213,8 +213,9 @@ final class MemorySnapshot: KeyValueReader {
 /// The standard `[UInt8]` hash feeds the hasher a byte at a time, and even feeding it the
 /// whole buffer dominated simulations of thousands of nodes (about a dozen hashes per node
 /// per block). The bytes are first folded into one word with a multiply–xorshift mix — the
-/// keys are mostly SHA-256 hashes, so a fast mix loses nothing — and only that word goes
-/// through the seeded hasher.
+/// keys are mostly SHA-256 hashes already, which a fast mix spreads well; equal keys always
+/// fold alike, so a rare collision costs a comparison, never a wrong answer — and only that
+/// word goes through the seeded hasher.
 struct MemoryKey: Hashable {
     let bytes: [UInt8]
 
