@@ -81,4 +81,22 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
         // The value is already a uniformly distributed hash: one word is plenty.
         hasher.combine(w0)
     }
+
+    /// What `Set` and `Dictionary` bucket by: ``w0`` mixed with the table's seed.
+    public func _rawHashValue(seed: Int) -> Int { Hash256.rawHash(of: w0, seed: seed) }
+
+    /// A table hash of `word`, a value that is already uniformly distributed (a slice of a
+    /// hash), mixed with a table's `seed`.
+    ///
+    /// `Hasher` runs SipHash on every lookup, which protects tables keyed by values an
+    /// attacker chooses freely; a simulated node instead looks up hashes it received — a dozen
+    /// lookups per node per block — and SipHash's set-up and finalisation were most of their
+    /// cost. One multiply–xorshift round spreads the seed and the word over the low bits the
+    /// table buckets by. Equal words always give equal results, as `Hashable` requires.
+    @inlinable
+    public static func rawHash(of word: UInt64, seed: Int) -> Int {
+        var mixed = (word ^ UInt64(UInt(bitPattern: seed))) &* 0x9E37_79B9_7F4A_7C15
+        mixed ^= mixed >> 32
+        return Int(truncatingIfNeeded: mixed)
+    }
 }

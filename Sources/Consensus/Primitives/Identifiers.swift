@@ -12,6 +12,8 @@ public struct Txid: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
     public var description: String { hash.displayHex }
     public static func < (lhs: Txid, rhs: Txid) -> Bool { lhs.hash < rhs.hash }
+    public func hash(into hasher: inout Hasher) { hash.hash(into: &hasher) }
+    public func _rawHashValue(seed: Int) -> Int { hash._rawHashValue(seed: seed) }
 }
 
 /// A witness transaction id (BIP 141): HASH256 of the full serialisation, witness included.
@@ -26,6 +28,8 @@ public struct Wtxid: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
     public var description: String { hash.displayHex }
     public static func < (lhs: Wtxid, rhs: Wtxid) -> Bool { lhs.hash < rhs.hash }
+    public func hash(into hasher: inout Hasher) { hash.hash(into: &hasher) }
+    public func _rawHashValue(seed: Int) -> Int { hash._rawHashValue(seed: seed) }
 }
 
 /// A block hash: HASH256 of the 80-byte header. Shown byte-reversed.
@@ -42,4 +46,6 @@ public struct BlockHash: Hashable, Comparable, Sendable, CustomStringConvertible
     public static let zero = BlockHash(.zero)
     public var description: String { hash.displayHex }
     public static func < (lhs: BlockHash, rhs: BlockHash) -> Bool { lhs.hash < rhs.hash }
+    public func hash(into hasher: inout Hasher) { hash.hash(into: &hasher) }
+    public func _rawHashValue(seed: Int) -> Int { hash._rawHashValue(seed: seed) }
 }

@@ -35,6 +35,8 @@ public struct OutPoint: Hashable, Comparable, Sendable, CustomStringConvertible,
         hasher.combine(txid.hash.w0 &+ UInt64(index))
     }
 
+    public func _rawHashValue(seed: Int) -> Int { Hash256.rawHash(of: txid.hash.w0 &+ UInt64(index), seed: seed) }
+
     public static func < (lhs: OutPoint, rhs: OutPoint) -> Bool {
         lhs.txid != rhs.txid ? lhs.txid < rhs.txid : lhs.index < rhs.index
     }

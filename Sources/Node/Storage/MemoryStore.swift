@@ -1,3 +1,5 @@
+import BitcoinCrypto
+
 /// A ``KeyValueStore`` held in process memory, for simulations with many nodes.
 ///
 /// Values are Swift arrays: storing a block's serialised bytes shares the block's own
@@ -214,8 +216,8 @@ final class MemorySnapshot: KeyValueReader {
 /// whole buffer dominated simulations of thousands of nodes (about a dozen hashes per node
 /// per block). The bytes are first folded into one word with a multiply–xorshift mix — the
 /// keys are mostly SHA-256 hashes already, which a fast mix spreads well; equal keys always
-/// fold alike, so a rare collision costs a comparison, never a wrong answer — and only that
-/// word goes through the seeded hasher.
+/// fold alike, so a rare collision costs a comparison, never a wrong answer — and tables
+/// bucket by that word mixed with their seed (``Hash256/rawHash(of:seed:)``).
 struct MemoryKey: Hashable {
     let bytes: [UInt8]
 
@@ -224,6 +226,8 @@ struct MemoryKey: Hashable {
     func hash(into hasher: inout Hasher) {
         hasher.combine(MemoryKey.fold(bytes))
     }
+
+    func _rawHashValue(seed: Int) -> Int { Hash256.rawHash(of: MemoryKey.fold(bytes), seed: seed) }
 
     static func fold(_ bytes: [UInt8]) -> UInt64 {
         bytes.withUnsafeBytes { raw in
