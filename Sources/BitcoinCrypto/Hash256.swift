@@ -91,12 +91,13 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// `Hasher` runs SipHash on every lookup, which protects tables keyed by values an
     /// attacker chooses freely; a simulated node instead looks up hashes it received — a dozen
     /// lookups per node per block — and SipHash's set-up and finalisation were most of their
-    /// cost. One multiply–xorshift round spreads the seed and the word over the low bits the
-    /// table buckets by. Equal words always give equal results, as `Hashable` requires.
+    /// cost. MurmurHash3's 64-bit finaliser spreads every bit of the seeded word over the low
+    /// bits the table buckets by. Equal words always give equal results, as `Hashable` requires.
     @inlinable
     public static func rawHash(of word: UInt64, seed: Int) -> Int {
-        var mixed = (word ^ UInt64(UInt(bitPattern: seed))) &* 0x9E37_79B9_7F4A_7C15
-        mixed ^= mixed >> 32
-        return Int(truncatingIfNeeded: mixed)
+        var mixed = word ^ UInt64(UInt(bitPattern: seed))
+        mixed = (mixed ^ (mixed >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        mixed = (mixed ^ (mixed >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+        return Int(truncatingIfNeeded: mixed ^ (mixed >> 33))
     }
 }

@@ -72,4 +72,24 @@ import Testing
         #expect(one < high)
         #expect(Hash256(hex: "zz") == nil)
     }
+
+    /// Tables bucket hashes by the low bits of ``Hash256/rawHash(of:seed:)``: equal hashes must
+    /// agree, the seed must matter, and hashes must spread evenly over the buckets — including
+    /// hashes that differ only in their high bytes, or only in one low bit.
+    @Test func tableHashSpreadsHashesOverBuckets() {
+        let hashes = (0..<4_096).map { SHA256.hash(Array("entry \($0)".utf8)) }
+        let sequential = (0..<4_096).map { Hash256(w0: UInt64($0) << 52, w1: 0, w2: 0, w3: 0) }
+        let adjacent = (0..<4_096).map { Hash256(w0: UInt64($0), w1: 0, w2: 0, w3: 0) }
+        for set in [hashes, sequential, adjacent] {
+            var buckets = [Int](repeating: 0, count: 1_024)
+            for hash in set { buckets[hash._rawHashValue(seed: 12_345) & 1_023] += 1 }
+            // Four per bucket on average; a uniform spread stays far below 20.
+            #expect(buckets.max()! < 20)
+            #expect(buckets.filter { $0 == 0 }.count < 100)
+        }
+        let hash = hashes[0]
+        #expect(hash._rawHashValue(seed: 7) == Hash256(w0: hash.w0, w1: 1, w2: 2, w3: 3)._rawHashValue(seed: 7))
+        #expect(hash._rawHashValue(seed: 7) != hash._rawHashValue(seed: 8))
+        #expect(Set(hashes).count == hashes.count)
+    }
 }
