@@ -50,4 +50,25 @@ import Testing
         }
         #expect(sorted)
     }
+
+    /// Payloads are released when they run, and those still pending when the kernel goes.
+    @Test func releasesPayloadsRunAndPending() {
+        final class Token {}
+        weak var ran: Token?
+        weak var pending: Token?
+        do {
+            let kernel = EventKernel<Token>()
+            let first = Token()
+            let second = Token()
+            ran = first
+            pending = second
+            kernel.schedule(at: 1, first)
+            kernel.schedule(at: 2, second)
+            // Enough others to move the slab while both are held.
+            for time in 3..<300 { kernel.schedule(at: Int64(time), Token()) }
+            #expect(kernel.step()?.payload === first)
+        }
+        #expect(ran == nil)
+        #expect(pending == nil)
+    }
 }

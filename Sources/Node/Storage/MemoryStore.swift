@@ -229,6 +229,28 @@ struct MemoryKey: Hashable {
 
     func _rawHashValue(seed: Int) -> Int { Hash256.rawHash(of: MemoryKey.fold(bytes), seed: seed) }
 
+    /// Word-at-a-time comparison (an array's own `==` goes byte by byte), and none at all for
+    /// the same buffer: an interned key is usually compared with itself.
+    static func == (lhs: MemoryKey, rhs: MemoryKey) -> Bool {
+        lhs.bytes.withUnsafeBytes { left in
+            rhs.bytes.withUnsafeBytes { right in
+                guard left.count == right.count else { return false }
+                if left.baseAddress == right.baseAddress { return true }
+                var offset = 0
+                while offset + 8 <= left.count {
+                    if left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                        != right.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+                    offset += 8
+                }
+                while offset < left.count {
+                    if left[offset] != right[offset] { return false }
+                    offset += 1
+                }
+                return true
+            }
+        }
+    }
+
     static func fold(_ bytes: [UInt8]) -> UInt64 {
         bytes.withUnsafeBytes { raw in
             var state = UInt64(raw.count) &* 0x9E37_79B9_7F4A_7C15

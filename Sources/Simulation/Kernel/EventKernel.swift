@@ -30,7 +30,12 @@ public final class EventKernel<Payload> {
         }
     }
 
-    @usableFromInline var payloads: [Payload?] = []
+    /// The payload slab: a slot is initialised exactly while a heap entry names it. Managed
+    /// by hand because an array of optional payloads paid a generic destroy of the old `nil`
+    /// on every store (the payload is a large enum the compiler does not inline).
+    @usableFromInline var payloads: UnsafeMutablePointer<Payload>
+    @usableFromInline var slotCapacity = 0
+    @usableFromInline var slotsUsed = 0
     @usableFromInline var freeSlots: [Int] = []
     @usableFromInline var heap: [Entry] = []
     @usableFromInline var cancelled = Set<UInt64>()
@@ -43,7 +48,14 @@ public final class EventKernel<Payload> {
     /// Events run so far.
     @inlinable public var eventsRun: UInt64 { runCount }
 
-    public init() {}
+    public init() {
+        payloads = UnsafeMutablePointer<Payload>.allocate(capacity: 0)
+    }
+
+    deinit {
+        for entry in heap { (payloads + entry.slot).deinitialize(count: 1) }
+        payloads.deallocate()
+    }
 
     /// Events waiting (cancelled ones included until they come up).
     @inlinable public var pendingCount: Int { heap.count }
@@ -52,14 +64,8 @@ public final class EventKernel<Payload> {
     @inlinable @discardableResult
     public func schedule(at time: Int64, _ payload: Payload) -> EventID {
         precondition(time >= clock, "events cannot be scheduled in the past")
-        let slot: Int
-        if let free = freeSlots.popLast() {
-            slot = free
-            payloads[slot] = payload
-        } else {
-            slot = payloads.count
-            payloads.append(payload)
-        }
+        let slot = freeSlots.popLast() ?? newSlot()
+        (payloads + slot).initialize(to: payload)
         let entry = Entry(time: time, sequence: nextSequence, slot: slot)
         nextSequence += 1
         heap.append(entry)
@@ -88,16 +94,31 @@ public final class EventKernel<Payload> {
     /// Runs time forward to the next event and returns it, or `nil` when none is left.
     @inlinable public func step() -> (time: Int64, payload: Payload)? {
         dropCancelledTop()
-        guard let top = popTop(), let payload = takePayload(top.slot) else { return nil }
+        guard let top = popTop() else { return nil }
+        let payload = takePayload(top.slot)
         clock = top.time
         runCount += 1
         return (top.time, payload)
     }
 
-    @inlinable func takePayload(_ slot: Int) -> Payload? {
-        let payload = payloads[slot].take()
+    @inlinable func takePayload(_ slot: Int) -> Payload {
         freeSlots.append(slot)
-        return payload
+        return (payloads + slot).move()
+    }
+
+    /// A slot never used before, growing the slab (moving the payloads) when it is full.
+    @usableFromInline func newSlot() -> Int {
+        if slotsUsed == slotCapacity {
+            let capacity = max(64, slotCapacity * 2)
+            let grown = UnsafeMutablePointer<Payload>.allocate(capacity: capacity)
+            // Only called with no free slot, so every used slot holds a payload.
+            grown.moveInitialize(from: payloads, count: slotsUsed)
+            payloads.deallocate()
+            payloads = grown
+            slotCapacity = capacity
+        }
+        slotsUsed += 1
+        return slotsUsed - 1
     }
 
     /// Runs events with `handler` until the next one would be after `end` (or none is
@@ -131,31 +152,37 @@ public final class EventKernel<Payload> {
         return top
     }
 
+    // The sifts index a buffer without bounds checks: every index is below `count`.
     @inlinable func siftUp(_ index: Int) {
-        var child = index
-        let entry = heap[child]
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entry.precedes(heap[parent]) else { break }
-            heap[child] = heap[parent]
-            child = parent
+        heap.withUnsafeMutableBufferPointer { heap in
+            var child = index
+            let entry = heap[child]
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard entry.precedes(heap[parent]) else { break }
+                heap[child] = heap[parent]
+                child = parent
+            }
+            heap[child] = entry
         }
-        heap[child] = entry
     }
 
     @inlinable func siftDown(_ index: Int) {
-        var parent = index
-        let count = heap.count
-        let entry = heap[parent]
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { break }
-            let right = left + 1
-            let child = right < count && heap[right].precedes(heap[left]) ? right : left
-            guard heap[child].precedes(entry) else { break }
-            heap[parent] = heap[child]
-            parent = child
+        heap.withUnsafeMutableBufferPointer { heap in
+            guard let base = heap.baseAddress else { return }
+            var parent = index
+            let count = heap.count
+            let entry = base[parent]
+            while true {
+                let left = 2 * parent + 1
+                guard left < count else { break }
+                let right = left + 1
+                let child = right < count && base[right].precedes(base[left]) ? right : left
+                guard base[child].precedes(entry) else { break }
+                base[parent] = base[child]
+                parent = child
+            }
+            base[parent] = entry
         }
-        heap[parent] = entry
     }
 }
