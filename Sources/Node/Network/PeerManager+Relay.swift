@@ -3,39 +3,51 @@ import Consensus
 
 extension PeerManager {
     /// Announces the new tip to every peer that does not have it, in the configured relay
-    /// mode. The message is built once and shared by all peers.
+    /// mode. Each kind of message is built once and shared by all peers.
     func announceTip(_ update: ChainUpdate, into output: inout PeerOutput) {
         let connected = update.net.connected
         guard let tipBlock = connected.last, let tip = chain.index[tipBlock.hash], chain.isActive(tip) else { return }
         let newBlocks = Array(connected.suffix(8))
-        // The new blocks are on the active chain, below the tip.
-        let newEntries = newBlocks.indices.compactMap { tip.ancestor(at: tip.height - (newBlocks.count - 1 - $0)) }
-        var headersMessage: NetworkMessage?
-        var inventoryMessage: NetworkMessage?
-        var compactMessage: NetworkMessage?
-        for state in peers.values {
-            guard state.handshakeDone, !peerHas(tip, peer: state) else { continue }
-            let peer = state.id
-            switch options.blockRelay {
-            case .push:
+        switch options.blockRelay {
+        case .push:
+            // The new blocks are on the active chain, below the tip.
+            let newEntries = newBlocks.indices.compactMap { tip.ancestor(at: tip.height - (newBlocks.count - 1 - $0)) }
+            forEachPeerLacking(tip) { state in
                 for (block, entry) in zip(newBlocks, newEntries) where !peerHas(entry, peer: state) {
-                    output.actions.append(.send(peer, .block(block)))
+                    output.actions.append(.send(state.id, .block(block)))
                 }
-            case .compact where state.compactHighBandwidth:
-                if compactMessage == nil { compactMessage = .compactBlock(CompactBlock(block: tipBlock, nonce: random.next())) }
-                output.actions.append(.send(peer, compactMessage!))
-            case .headers, .compact:
-                if state.preferHeaders {
-                    if headersMessage == nil { headersMessage = .headers(newBlocks.map(\.header)) }
-                    output.actions.append(.send(peer, headersMessage!))
-                } else {
-                    if inventoryMessage == nil { inventoryMessage = .inventory(newBlocks.map { .block($0.hash) }) }
-                    output.actions.append(.send(peer, inventoryMessage!))
-                }
-            case .inv:
-                if inventoryMessage == nil { inventoryMessage = .inventory(newBlocks.map { .block($0.hash) }) }
-                output.actions.append(.send(peer, inventoryMessage!))
             }
+        case .inv:
+            // The common case gets one message and no optionals (whose destruction is not
+            // inlined for an enum this large).
+            let inventory = NetworkMessage.inventory(newBlocks.map { .block($0.hash) })
+            forEachPeerLacking(tip) { output.actions.append(.send($0.id, inventory)) }
+        case .headers, .compact:
+            var headersMessage: NetworkMessage?
+            var inventoryMessage: NetworkMessage?
+            var compactMessage: NetworkMessage?
+            forEachPeerLacking(tip) { state in
+                let message: NetworkMessage
+                if options.blockRelay == .compact && state.compactHighBandwidth {
+                    message = compactMessage ?? .compactBlock(CompactBlock(block: tipBlock, nonce: random.next()))
+                    compactMessage = message
+                } else if state.preferHeaders {
+                    message = headersMessage ?? .headers(newBlocks.map(\.header))
+                    headersMessage = message
+                } else {
+                    message = inventoryMessage ?? .inventory(newBlocks.map { .block($0.hash) })
+                    inventoryMessage = message
+                }
+                output.actions.append(.send(state.id, message))
+            }
+        }
+    }
+
+    /// Calls `body` for each connected peer not known to have `tip`, then records that the
+    /// peer has it (it is about to be told).
+    private func forEachPeerLacking(_ tip: BlockIndex, _ body: (Peer) -> Void) {
+        for state in peers.values where state.handshakeDone && !peerHas(tip, peer: state) {
+            body(state)
             state.bestKnownBlock = tip
         }
     }
