@@ -97,6 +97,11 @@ struct ActiveChain {
 
     /// Makes `tip` the tip, keeping the prefix shared with the current chain.
     mutating func setTip(_ tip: BlockIndex?) {
+        // The usual step: one block on top of the tip.
+        if let tip, let parent = tip.parent, parent === entries.last {
+            entries.append(tip)
+            return
+        }
         var missing = [BlockIndex]()
         var walk = tip
         while let entry = walk, !contains(entry) {
