@@ -32,11 +32,13 @@ let package = Package(
         .systemLibrary(
             name: "CLevelDB",
             providers: [.apt(["libleveldb-dev"])]),
+        // A header-only shim for a compiler builtin (no library behind it).
+        .systemLibrary(name: "CPrefetch"),
 
         .target(name: "BitcoinCrypto", dependencies: ["COpenSSL", "CSecp256k1"]),
         .target(name: "Consensus", dependencies: ["BitcoinCrypto"]),
         .target(name: "Node", dependencies: ["BitcoinCrypto", "Consensus", "CLevelDB"], swiftSettings: releaseSettings),
-        .target(name: "Simulation", dependencies: ["BitcoinCrypto", "Consensus", "Node"], swiftSettings: releaseSettings),
+        .target(name: "Simulation", dependencies: ["BitcoinCrypto", "Consensus", "Node", "CPrefetch"], swiftSettings: releaseSettings),
         .target(name: "Scenario", dependencies: ["Consensus", "Node", "Simulation", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "regsim",

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Identifies a scheduled event, for ``EventKernel/cancel(_:)``.
 public struct EventID: Hashable, Sendable {
     public let sequence: UInt64
@@ -96,6 +98,9 @@ public final class EventKernel<Payload> {
         dropCancelledTop()
         guard let top = popTop() else { return nil }
         let payload = takePayload(top.slot)
+        // The next event's payload was written long ago and is rarely still cached: ask for
+        // it now, while this event runs.
+        if let next = heap.first { regsim_prefetch(payloads + next.slot) }
         clock = top.time
         runCount += 1
         return (top.time, payload)
