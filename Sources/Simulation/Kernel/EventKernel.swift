@@ -98,12 +98,26 @@ public final class EventKernel<Payload> {
         dropCancelledTop()
         guard let top = popTop() else { return nil }
         let payload = takePayload(top.slot)
-        // The next event's payload was written long ago and is rarely still cached: ask for
-        // it now, while this event runs.
-        if let next = heap.first { regsim_prefetch(payloads + next.slot) }
+        prefetchUpcoming()
         clock = top.time
         runCount += 1
         return (top.time, payload)
+    }
+
+    /// Asks the cache for the payloads of the next two events (the top and the smaller of
+    /// its children): they were written long ago and are rarely still cached. By the time
+    /// they run, they are, and the caller can look one event ahead (``upcomingPayload``).
+    @inlinable func prefetchUpcoming() {
+        guard let next = heap.first else { return }
+        regsim_prefetch(payloads + next.slot)
+        guard heap.count > 1 else { return }
+        let second = heap.count > 2 && heap[2].precedes(heap[1]) ? heap[2] : heap[1]
+        regsim_prefetch(payloads + second.slot)
+    }
+
+    /// The payload of the next event to run, in place (valid until the kernel next changes).
+    @inlinable var upcomingPayload: UnsafePointer<Payload>? {
+        heap.first.map { UnsafePointer(payloads + $0.slot) }
     }
 
     @inlinable func takePayload(_ slot: Int) -> Payload {
