@@ -21,7 +21,7 @@ let bundledScenarios = ((try? FileManager.default.contentsOfDirectory(atPath: sc
         let scenario = try ScenarioLoader.load(path: scenariosDirectory + "/" + file)
         var logs: [Data] = []
         for round in 0..<2 {
-            let directory = try TemporaryDirectory()
+            let directory = TemporaryDirectory()
             var options = RunOptions(outputDirectory: directory.path + "/run\(round)")
             options.verbosity = .quiet
             let runner = try ScenarioRunner(scenario: scenario, options: options, print: { _ in })

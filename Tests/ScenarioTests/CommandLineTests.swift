@@ -29,7 +29,7 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
     /// well-formed XML; `regsim inspect` reopens the node databases and finds the tip the
     /// run reported.
     @Test func runWritesReportsAndInspectSeesTheSameTip() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let out = directory.path + "/quickstart"
         let run = try regsim(["run", "Scenarios/quickstart.yml", "--out", out, "--json"])
         #expect(run.status == 0, "\(run.error)")
@@ -74,7 +74,7 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
     }
 
     @Test func failedExpectationExitsOneAndNamesTheLine() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let file = directory.path + "/fails.yml"
         try """
         name: fails
@@ -93,7 +93,7 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
     }
 
     @Test func invalidScenarioExitsTwoAndRunsNothing() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let file = directory.path + "/broken.yml"
         try "name: broken\nduration: 1 fortnight\nnetwork:\n  nodes: 2\n".write(toFile: file, atomically: true, encoding: .utf8)
         let run = try regsim(["run", file, "--out", directory.path + "/run"])

@@ -35,7 +35,7 @@ import Testing
 
     /// `regsim experiment file` runs a small file end to end.
     @Test func commandRunsAnExperimentFile() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let file = directory.path + "/small.yml"
         try "experiment: double-spend\nattacker: 0.3\nconfirmations: 1\ntrials: 30\n".write(toFile: file, atomically: true, encoding: .utf8)
         let run = try regsim(["experiment", "file", file, "--out", directory.path + "/out", "--jobs", "2"])
