@@ -37,8 +37,8 @@ let package = Package(
 
         .target(name: "BitcoinCrypto", dependencies: ["COpenSSL", "CSecp256k1"]),
         .target(name: "Consensus", dependencies: ["BitcoinCrypto"]),
-        .target(name: "Node", dependencies: ["BitcoinCrypto", "Consensus", "CLevelDB"], swiftSettings: releaseSettings),
-        .target(name: "Simulation", dependencies: ["BitcoinCrypto", "Consensus", "Node", "CPrefetch"], swiftSettings: releaseSettings),
+        .target(name: "Node", dependencies: ["BitcoinCrypto", "Consensus", "CLevelDB", "CPrefetch"], swiftSettings: releaseSettings),
+        .target(name: "Simulation", dependencies: ["BitcoinCrypto", "Consensus", "Node"], swiftSettings: releaseSettings),
         .target(name: "Scenario", dependencies: ["Consensus", "Node", "Simulation", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "regsim",

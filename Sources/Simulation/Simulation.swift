@@ -1,4 +1,3 @@
-import CPrefetch
 import BitcoinCrypto
 import Consensus
 import Foundation
@@ -217,7 +216,7 @@ public final class Simulation {
     func prefetchNextReceiver() {
         guard let next = kernel.upcomingPayload, case .deliver(_, let to, _, _) = next.pointee else { return }
         let receiver = nodes[Int(to)]
-        regsim_prefetch(Unmanaged.passUnretained(receiver).toOpaque())
+        CacheHint.prefetch(receiver)
     }
 
     /// Runs until `condition` holds (checked after each event) or time `limit`; true when

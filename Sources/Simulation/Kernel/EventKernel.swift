@@ -1,4 +1,4 @@
-import CPrefetch
+import Node
 
 /// Identifies a scheduled event, for ``EventKernel/cancel(_:)``.
 public struct EventID: Hashable, Sendable {
@@ -109,10 +109,10 @@ public final class EventKernel<Payload> {
     /// they run, they are, and the caller can look one event ahead (``upcomingPayload``).
     @inlinable func prefetchUpcoming() {
         guard let next = heap.first else { return }
-        regsim_prefetch(payloads + next.slot)
+        CacheHint.prefetch(payloads + next.slot)
         guard heap.count > 1 else { return }
         let second = heap.count > 2 && heap[2].precedes(heap[1]) ? heap[2] : heap[1]
-        regsim_prefetch(payloads + second.slot)
+        CacheHint.prefetch(payloads + second.slot)
     }
 
     /// The payload of the next event to run, in place (valid until the kernel next changes).

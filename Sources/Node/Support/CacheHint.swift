@@ -1,0 +1,22 @@
+import CPrefetch
+
+/// A hint to the processor's cache, the one C builtin Swift cannot express
+/// (`__builtin_prefetch`, from the header-only `CPrefetch` shim), wrapped here so that the
+/// modules above see only Swift.
+///
+/// Contract: the address is never dereferenced, so any address — even a stale one — is safe;
+/// a hint changes no result, only how long the next read of that line waits.
+public enum CacheHint {
+    /// Asks for the cache line holding `address` to be fetched ahead of use.
+    @inlinable @inline(__always)
+    public static func prefetch(_ address: UnsafeRawPointer) {
+        regsim_prefetch(address)
+    }
+
+    /// Asks for the first cache line of `object` (its header and first fields) without
+    /// retaining it: retaining would touch the very line being asked for.
+    @inlinable @inline(__always)
+    public static func prefetch<Object: AnyObject>(_ object: Object) {
+        regsim_prefetch(UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque()))
+    }
+}
