@@ -12,7 +12,6 @@ public struct Txid: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
     public var description: String { hash.displayHex }
     public static func < (lhs: Txid, rhs: Txid) -> Bool { lhs.hash < rhs.hash }
-    public func hash(into hasher: inout Hasher) { hash.hash(into: &hasher) }
     public func _rawHashValue(seed: Int) -> Int { hash._rawHashValue(seed: seed) }
 }
 
@@ -28,7 +27,6 @@ public struct Wtxid: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
     public var description: String { hash.displayHex }
     public static func < (lhs: Wtxid, rhs: Wtxid) -> Bool { lhs.hash < rhs.hash }
-    public func hash(into hasher: inout Hasher) { hash.hash(into: &hasher) }
     public func _rawHashValue(seed: Int) -> Int { hash._rawHashValue(seed: seed) }
 }
 
@@ -46,6 +44,5 @@ public struct BlockHash: Hashable, Comparable, Sendable, CustomStringConvertible
     public static let zero = BlockHash(.zero)
     public var description: String { hash.displayHex }
     public static func < (lhs: BlockHash, rhs: BlockHash) -> Bool { lhs.hash < rhs.hash }
-    public func hash(into hasher: inout Hasher) { hash.hash(into: &hasher) }
     public func _rawHashValue(seed: Int) -> Int { hash._rawHashValue(seed: seed) }
 }

@@ -3,10 +3,11 @@ import Consensus
 /// A node's block tree entries by block hash (Core's `BlockMap`).
 ///
 /// Like Core's `BlockHasher`, it uses the hash's own first 64 bits as the bucket: a block hash
-/// is already uniformly distributed, so running it through a keyed hasher again (as a
-/// `Dictionary` must) only adds work to every lookup, and a simulated node looks a block up for
-/// nearly every message it gets. Open addressing with linear probing over 16-byte slots, at
-/// most three quarters full. Entries are never removed: a node keeps every header it accepted.
+/// is already uniformly distributed, and a simulated node looks a block up for nearly every
+/// message it gets. Open addressing with linear probing over 16-byte slots (the low word and
+/// the entry), at most three quarters full — a `Dictionary` would keep the whole 32-byte hash
+/// beside each entry, once per node per block. Entries are never removed: a node keeps every
+/// header it accepted.
 struct BlockMap {
     private struct Slot {
         /// The low 64 bits of the entry's hash; compared before the full hash.
