@@ -61,6 +61,35 @@ import Testing
         #expect(test.chain.chainTips().first { $0.hash == a4.hash }?.status == .validFork)
     }
 
+    /// A block that extends the tip is stored and connected in one batch that writes each
+    /// key once (its index record is not written twice); a block stored on a side branch is
+    /// in the store when `processBlock` returns, so a chain state opened on the store
+    /// without a flush — as after a crash — has both.
+    @Test func storedBlocksReachTheStoreOnceAndBeforeTheCallReturns() throws {
+        let memory = MemoryStore()
+        let recording = RecordingStore(memory)
+        let test = try TestChain(store: recording)
+        let base = try test.mine(3)
+        recording.forget()
+        let a4 = try test.makeBlock()
+        try test.submit(a4)
+        #expect(test.chain.tip.hash == a4.hash)
+        #expect(recording.batches.count == 1)
+        let keys = recording.batches.flatMap { $0.operations.map(\.key) }
+        #expect(Set(keys).count == keys.count, "a key written twice in one batch")
+
+        recording.forget()
+        let b4 = try test.makeBlock(on: base[2].hash)
+        #expect(try test.submit(b4).update.isEmpty)
+        #expect(recording.batches.count == 1)
+
+        let reopened = try ChainState(store: memory, params: test.params, options: test.options)
+        #expect(reopened.tip.hash == a4.hash)
+        #expect(reopened.info(for: b4.hash)?.status.contains(.haveData) == true)
+        #expect(try reopened.block(a4.hash) == a4)
+        #expect(try reopened.block(b4.hash) == b4)
+    }
+
     /// Core's rpc_getchaintips.py: after a split of 10 against 20 blocks, the 10-block branch
     /// is a valid fork of branch length 10.
     ///

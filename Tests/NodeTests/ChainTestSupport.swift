@@ -42,6 +42,14 @@ final class TestChain {
         chain = try ChainState(store: store, params: params, options: options)
     }
 
+    /// A chain state on `store`, which the caller reopens itself if it needs to.
+    init(store: any KeyValueStore, options: ChainOptions = TestChain.defaultOptions) throws {
+        kind = .memory
+        self.options = options
+        self.store = store
+        chain = try ChainState(store: store, params: params, options: options)
+    }
+
     static func openStore(_ kind: StoreKind, directory: TemporaryDirectory) throws -> any KeyValueStore {
         switch kind {
         case .leveldb: return try LevelDBStore(path: directory.path("chainstate"))
@@ -167,4 +175,35 @@ struct ReplayedUTXOSet {
         #expect(statistics.transactions == Set(coins.keys.map(\.txid)).count, sourceLocation: sourceLocation)
         #expect(statistics.hashSerialized == hashSerialized, sourceLocation: sourceLocation)
     }
+}
+
+/// A store that records the batches written through it, for tests of what a chain state
+/// writes when.
+final class RecordingStore: KeyValueStore {
+    let base: any KeyValueStore
+    private(set) var batches: [WriteBatch] = []
+
+    init(_ base: any KeyValueStore) { self.base = base }
+
+    func forget() { batches = [] }
+
+    var path: String { base.path }
+    func get(_ key: [UInt8]) throws(StorageError) -> [UInt8]? { try base.get(key) }
+    func scan(prefix: [UInt8], _ body: ([UInt8], [UInt8]) -> Bool) throws(StorageError) { try base.scan(prefix: prefix, body) }
+    func put(_ key: [UInt8], _ value: [UInt8]) throws(StorageError) {
+        var batch = WriteBatch()
+        batch.put(key, value)
+        try write(batch)
+    }
+    func delete(_ key: [UInt8]) throws(StorageError) {
+        var batch = WriteBatch()
+        batch.delete(key)
+        try write(batch)
+    }
+    func write(_ batch: WriteBatch) throws(StorageError) {
+        batches.append(batch)
+        try base.write(batch)
+    }
+    func snapshot() throws(StorageError) -> any KeyValueReader { try base.snapshot() }
+    func close() { base.close() }
 }

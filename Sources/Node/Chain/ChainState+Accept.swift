@@ -33,6 +33,13 @@ extension ChainState {
     /// - Throws: ``ChainStateError`` only when the database fails; rule violations are in the
     ///   result.
     public func processBlock(_ block: Block, now: Int64) throws(ChainStateError) -> BlockProcessingResult {
+        let result = try acceptAndActivate(block, now: now)
+        // A block stored but not connected (a side branch) is still on disk on return.
+        try writePending()
+        return result
+    }
+
+    private func acceptAndActivate(_ block: Block, now: Int64) throws(ChainStateError) -> BlockProcessingResult {
         let acceptance = try acceptBlock(block, now: now)
         var update = ChainUpdate()
         if acceptance == .accepted {
@@ -110,24 +117,22 @@ extension ChainState {
         index.insert(entry)
         if isBetterHeader(entry, than: bestHeader) { bestHeader = entry }
         if persist {
-            var batch = WriteBatch()
-            batch.put(entry.record.indexKey, ChainDatabase.encode(entry))
-            try write(batch)
+            markDirty(entry)
+            try writePending()
         }
         return .success(entry)
     }
 
-    /// Stores a block's data with its index entry in one batch and makes it a candidate tip
-    /// once all its ancestors' data is stored too.
+    /// Stores a block's data with its index entry (in the next batch: the one connecting it,
+    /// or the one closing ``processBlock(_:now:)``) and makes it a candidate tip once all its
+    /// ancestors' data is stored too.
     func storeBlockData(_ block: Block, entry: BlockIndex) throws(ChainStateError) {
         entry.status.insert(.haveData)
         entry.transactionCount = block.transactions.count
         entry.sequenceId = nextSequenceId
         nextSequenceId += 1
-        var batch = WriteBatch(capacity: 2)
-        batch.put(entry.record.blockKey, block.serialized)
-        batch.put(entry.record.indexKey, ChainDatabase.encode(entry))
-        try write(batch)
+        pendingWrites.put(entry.record.blockKey, block.serialized)
+        markDirty(entry)
         recentBlocks.insert(block)
 
         guard entry.parent?.chainDataComplete ?? true else {

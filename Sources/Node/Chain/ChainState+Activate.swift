@@ -71,10 +71,11 @@ extension ChainState {
         let coinbaseTxid = block.transactions[0].txid
         coins.apply(view.changes) { $0.txid == coinbaseTxid }
         entry.status.insert(.fullyValid)
-        // Undo, index entry, coins tip and the coins a flush may add.
-        var batch = WriteBatch(capacity: 3 + coins.dirtyCount)
+        markDirty(entry)
+        // Undo, coins tip and the coins a flush may add, after the block's own data and
+        // index entry when they were stored just before.
+        var batch = makeBatch(capacity: 2 + coins.dirtyCount)
         batch.put(entry.record.undoKey, ChainDatabase.encode(undo: undo))
-        batch.put(entry.record.indexKey, ChainDatabase.encode(entry))
         if options.transactionIndex {
             let hashBytes = entry.hash.hash.bytes
             for transaction in block.transactions {
@@ -209,7 +210,7 @@ extension ChainState {
             for (input, coin) in zip(transaction.inputs, spent).reversed() { view.add(coin, at: input.prevout) }
         }
         coins.apply(view.changes) { _ in true }
-        var batch = WriteBatch()
+        var batch = makeBatch()
         if options.transactionIndex {
             for transaction in block.transactions { batch.delete(ChainDatabase.key(.transaction, transaction.txid.hash)) }
         }

@@ -4,16 +4,15 @@ extension ChainState {
     /// Marks `entry` failed and its descendants failed-child, persistently, and removes them
     /// from the candidate tips (Core's `InvalidBlockFound`).
     func markFailed(_ entry: BlockIndex) throws(ChainStateError) {
-        var batch = WriteBatch()
         entry.status.insert(.failed)
-        batch.put(entry.record.indexKey, ChainDatabase.encode(entry))
+        markDirty(entry)
         candidates[entry.hash] = nil
         for other in index.values where other !== entry && other.height > entry.height && other.descends(from: entry) {
             other.status.insert(.failedChild)
             candidates[other.hash] = nil
-            batch.put(other.record.indexKey, ChainDatabase.encode(other))
+            markDirty(other)
         }
-        try write(batch)
+        try writePending()
         recomputeBestHeader()
     }
 
@@ -47,12 +46,11 @@ extension ChainState {
     @discardableResult
     public func reconsiderBlock(_ hash: BlockHash) throws(ChainStateError) -> ChainUpdate {
         guard let entry = index[hash] else { throw .unknownBlock(hash) }
-        var batch = WriteBatch()
         for other in index.values where other.status.isInvalid && (other.descends(from: entry) || entry.descends(from: other)) {
             other.status.remove([.failed, .failedChild])
-            batch.put(other.record.indexKey, ChainDatabase.encode(other))
+            markDirty(other)
         }
-        try write(batch)
+        try writePending()
         recomputeBestHeader()
         rebuildCandidates()
         return try activateBestChain()

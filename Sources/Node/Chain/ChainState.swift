@@ -7,8 +7,10 @@ import Consensus
 /// The chain state accepts headers and blocks in any order, validates them with Bitcoin
 /// Core's rules and reject strings, and keeps the active chain on the valid chain with the
 /// most cumulative work (the first seen wins ties). Every block connect or disconnect is
-/// written in one atomic batch, so a crash at any point leaves a consistent database; see
-/// ``ChainOptions/flushInterval`` for batched coin writes. It is driven by calls and reads
+/// written in one atomic batch — a block connected as soon as it arrives goes in the same
+/// batch as its data — so a crash at any point leaves a consistent database, and whatever a
+/// call stored is on disk when it returns; see ``ChainOptions/flushInterval`` for batched
+/// coin writes. It is driven by calls and reads
 /// no clock: callers pass the current time.
 public final class ChainState {
     public let params: ChainParams
@@ -32,6 +34,11 @@ public final class ChainState {
     /// Decreasing ids given by ``preciousBlock(_:)`` (in memory only, as in Core).
     var nextPreciousSequenceId: Int64 = -1
     var blocksSinceFlush = 0
+    /// Writes held back for the next batch: a stored block's data, and index entries whose
+    /// record changed (Core's `m_dirty_blockindex`). A block connected as soon as it is
+    /// stored then costs one batch and one index record instead of two of each.
+    var pendingWrites = WriteBatch()
+    var dirtyEntries: [BlockIndex] = []
 
     /// Opens the chain state stored in `store`, creating it with the genesis block of
     /// `params` when the store is empty, and replays any blocks whose coins were not
@@ -166,7 +173,7 @@ public final class ChainState {
     /// Writes the UTXO cache's changes and the coins' best block.
     public func flush() throws(ChainStateError) {
         guard let tip = chain.tip else { return }
-        var batch = WriteBatch()
+        var batch = makeBatch()
         coins.flush(into: &batch)
         batch.put(ChainDatabase.key(.coinsTip), tip.hash.hash.bytes)
         try write(batch)
@@ -176,7 +183,34 @@ public final class ChainState {
     // MARK: Store access
 
     func read(_ key: [UInt8]) throws(ChainStateError) -> [UInt8]? {
+        // Reads see every write, held back or not.
+        if hasPendingWrites { try write(makeBatch()) }
         do { return try store.get(key) } catch { throw .storage(error) }
+    }
+
+    /// Records that `entry`'s stored record must be rewritten with the next batch. A record
+    /// listed twice is written twice, harmlessly; the common repeat — a block stored, then
+    /// connected — is caught by looking at the last one only.
+    func markDirty(_ entry: BlockIndex) {
+        if dirtyEntries.last !== entry { dirtyEntries.append(entry) }
+    }
+
+    var hasPendingWrites: Bool { !pendingWrites.isEmpty || !dirtyEntries.isEmpty }
+
+    /// A batch that starts with the writes held back so far, index records encoded as they
+    /// are now; the caller adds its own and writes it.
+    func makeBatch(capacity: Int = 0) -> WriteBatch {
+        var batch = pendingWrites
+        pendingWrites = WriteBatch()
+        batch.reserveCapacity(batch.count + dirtyEntries.count + capacity)
+        for entry in dirtyEntries { batch.put(entry.record.indexKey, ChainDatabase.encode(entry)) }
+        dirtyEntries.removeAll(keepingCapacity: true)
+        return batch
+    }
+
+    /// Writes whatever is held back (the end of every public call that changes the chain).
+    func writePending() throws(ChainStateError) {
+        if hasPendingWrites { try write(makeBatch()) }
     }
 
     func write(_ batch: WriteBatch) throws(ChainStateError) {

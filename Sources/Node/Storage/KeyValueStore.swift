@@ -53,6 +53,9 @@ public struct WriteBatch: Sendable {
     /// written for every block).
     public init(capacity: Int) { operations.reserveCapacity(capacity) }
 
+    /// Makes room for `capacity` operations in all.
+    public mutating func reserveCapacity(_ capacity: Int) { operations.reserveCapacity(capacity) }
+
     /// Adds a put of `value` under `key`.
     public mutating func put(_ key: [UInt8], _ value: [UInt8]) { operations.append(Operation(key: key, value: value)) }
 
