@@ -270,6 +270,9 @@ extension PeerManager {
             output.events.append(.blockHeaderTracked(block.header, from: peer))
             return
         }
+        // The announcement after the block is connected visits every peer; their records
+        // are out of cache in a large network, and connecting gives them time to arrive.
+        peers.prefetchValues()
         let submitted: (result: BlockProcessingResult, mempool: MempoolUpdate)
         do { submitted = try node.submitBlock(block, now: PeerManager.seconds(now)) } catch {
             output.events.append(.storageFailure(error))
