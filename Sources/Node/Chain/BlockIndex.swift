@@ -8,8 +8,9 @@ final class BlockIndex {
     /// The header and what follows from it alone (shared between nodes of a simulation).
     let record: HeaderRecord
     unowned(unsafe) let parent: BlockIndex?
-    /// A far ancestor for O(log n) ancestor lookups (Core's `pskip`).
-    unowned(unsafe) let skip: BlockIndex?
+    /// A far ancestor for O(log n) ancestor lookups (Core's `pskip`), held as an address:
+    /// setting it never touches the ancestor's memory.
+    let skip: Unmanaged<BlockIndex>?
     var status: BlockStatus
     /// The order in which block data arrived, for first-seen tie-breaks (0: no data yet).
     var sequenceId: Int64 = 0
@@ -30,7 +31,7 @@ final class BlockIndex {
         record = headers.record(for: header, parent: parent?.record)
         self.parent = parent
         self.status = status
-        skip = parent?.ancestor(at: BlockIndex.skipHeight(record.height))
+        skip = parent?.unretainedAncestor(at: BlockIndex.skipHeight(record.height))
     }
 
     /// Core's `GetSkipHeight`: a height below `height` chosen so walks take O(log n) steps.
@@ -43,6 +44,13 @@ final class BlockIndex {
     /// The ancestor at `height` (self at its own height), or `nil` outside 0...height
     /// (Core's `GetAncestor`).
     func ancestor(at target: Int) -> BlockIndex? {
+        unretainedAncestor(at: target)?.takeUnretainedValue()
+    }
+
+    /// ``ancestor(at:)`` without retaining the result, for callers that need its address
+    /// only: in a large simulation the ancestor's memory is rarely in cache, and a retain
+    /// would fetch it. The index owns every entry, so the address stays valid.
+    func unretainedAncestor(at target: Int) -> Unmanaged<BlockIndex>? {
         guard target >= 0 && target <= height else { return nil }
         // The index owns every entry: the walk need not retain each one it passes.
         unowned(unsafe) var walk = self
@@ -52,7 +60,7 @@ final class BlockIndex {
             let skipHeightPrevious = BlockIndex.skipHeight(walkHeight - 1)
             if let skip = walk.skip,
                skipHeight == target || (skipHeight > target && !(skipHeightPrevious < skipHeight - 2 && skipHeightPrevious >= target)) {
-                walk = skip
+                walk = skip.takeUnretainedValue()
                 walkHeight = skipHeight
             } else {
                 guard let parent = walk.parent else { return nil }
@@ -60,7 +68,7 @@ final class BlockIndex {
                 walkHeight -= 1
             }
         }
-        return walk
+        return Unmanaged.passUnretained(walk)
     }
 
     /// The last common ancestor of two entries (Core's `LastCommonAncestor`).
@@ -76,7 +84,7 @@ final class BlockIndex {
 
     /// True when this entry is `other` or descends from it.
     func descends(from other: BlockIndex) -> Bool {
-        self === other || ancestor(at: other.height) === other
+        self === other || unretainedAncestor(at: other.height)?.toOpaque() == Unmanaged.passUnretained(other).toOpaque()
     }
 }
 
