@@ -19,4 +19,11 @@ public enum CacheHint {
     public static func prefetch<Object: AnyObject>(_ object: Object) {
         regsim_prefetch(UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque()))
     }
+
+    /// Asks for every cache line of `bytes` (a buffer's elements, not what they point to).
+    @inlinable @inline(__always)
+    public static func prefetch(lines bytes: UnsafeRawBufferPointer) {
+        guard let start = bytes.baseAddress else { return }
+        for offset in stride(from: 0, to: bytes.count, by: 64) { regsim_prefetch(start + offset) }
+    }
 }

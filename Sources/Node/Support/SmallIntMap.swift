@@ -67,6 +67,15 @@ public struct SmallIntMap<Value> {
     }
 }
 
+extension SmallIntMap {
+    /// Asks the cache for the keys and the values held inline (not what they refer to): for
+    /// a caller about to look up many keys a little later.
+    @inlinable public func prefetchStorage() {
+        storedKeys.withUnsafeBytes { CacheHint.prefetch(lines: $0) }
+        storedValues.withUnsafeBytes { CacheHint.prefetch(lines: $0) }
+    }
+}
+
 extension SmallIntMap where Value: AnyObject {
     /// Asks the cache for the first two lines of every value's object without retaining any
     /// (a retain would touch each object at once): for a caller about to do other work

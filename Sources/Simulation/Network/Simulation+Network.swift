@@ -110,6 +110,9 @@ extension Simulation {
     func deliver(_ message: NetworkMessage, from: Int, to: Int, epoch: UInt32) {
         let receiver = nodes[to]
         guard receiver.online else { return }
+        // A block is followed by announcements on most of the node's links; connecting it
+        // first gives their out-of-cache states time to arrive.
+        if case .block = message { receiver.links.prefetchStorage() }
         output.removeAll()
         guard receiver.peers.receive(message, from: from, connection: epoch, now: protocolTime, into: &output) else { return }
         messagesDelivered &+= 1
