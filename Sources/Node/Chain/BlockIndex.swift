@@ -7,7 +7,9 @@ import Consensus
 final class BlockIndex {
     /// The header and what follows from it alone (shared between nodes of a simulation).
     let record: HeaderRecord
-    unowned(unsafe) let parent: BlockIndex?
+    var parent: BlockIndex? { parentLink?.takeUnretainedValue() }
+    /// The parent's address: ancestor walks step through it without retaining each entry.
+    let parentLink: Unmanaged<BlockIndex>?
     /// A far ancestor for O(log n) ancestor lookups (Core's `pskip`), held as an address:
     /// setting it never touches the ancestor's memory.
     let skip: Unmanaged<BlockIndex>?
@@ -29,7 +31,7 @@ final class BlockIndex {
     /// The entry for `header` on top of `parent`, its record taken from `headers`.
     init(header: BlockHeader, parent: BlockIndex?, status: BlockStatus, headers: HeaderCache) {
         record = headers.record(for: header, parent: parent?.record)
-        self.parent = parent
+        parentLink = parent.map { Unmanaged.passUnretained($0) }
         self.status = status
         skip = parent?.unretainedAncestor(at: BlockIndex.skipHeight(record.height))
     }
@@ -63,8 +65,8 @@ final class BlockIndex {
                 walk = skip.takeUnretainedValue()
                 walkHeight = skipHeight
             } else {
-                guard let parent = walk.parent else { return nil }
-                walk = parent
+                guard let parent = walk.parentLink else { return nil }
+                walk = parent.takeUnretainedValue()
                 walkHeight -= 1
             }
         }
