@@ -10,8 +10,7 @@ import Consensus
 /// written in one atomic batch — a block connected as soon as it arrives goes in the same
 /// batch as its data — so a crash at any point leaves a consistent database, and whatever a
 /// call stored is on disk when it returns; see ``ChainOptions/flushInterval`` for batched
-/// coin writes. It is driven by calls and reads
-/// no clock: callers pass the current time.
+/// coin writes. It is driven by calls and reads no clock: callers pass the current time.
 public final class ChainState {
     public let params: ChainParams
     public let options: ChainOptions
@@ -184,7 +183,7 @@ public final class ChainState {
 
     func read(_ key: [UInt8]) throws(ChainStateError) -> [UInt8]? {
         // Reads see every write, held back or not.
-        if hasPendingWrites { try write(makeBatch()) }
+        try writePending()
         do { return try store.get(key) } catch { throw .storage(error) }
     }
 

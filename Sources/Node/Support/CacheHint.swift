@@ -20,10 +20,13 @@ public enum CacheHint {
         regsim_prefetch(UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque()))
     }
 
+    /// The cache line size of the x86-64 and Arm processors Regsim runs on.
+    public static let lineSize = 64
+
     /// Asks for every cache line of `bytes` (a buffer's elements, not what they point to).
     @inlinable @inline(__always)
     public static func prefetch(lines bytes: UnsafeRawBufferPointer) {
         guard let start = bytes.baseAddress else { return }
-        for offset in stride(from: 0, to: bytes.count, by: 64) { regsim_prefetch(start + offset) }
+        for offset in stride(from: 0, to: bytes.count, by: lineSize) { regsim_prefetch(start + offset) }
     }
 }
