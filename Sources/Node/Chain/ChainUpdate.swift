@@ -33,7 +33,6 @@ public struct ChainUpdate: Sendable {
     /// What mempools and wallets react to.
     public var net: (disconnected: [Block], connected: [Block]) {
         // The common case, a tip extended: nothing to cancel out.
-        if steps.count == 1, case .connected(let block) = steps[0] { return ([], [block]) }
         if steps.allSatisfy({ if case .connected = $0 { return true } else { return false } }) { return ([], connected) }
         var first = [BlockHash: Bool]()  // hash -> first step was a connect
         var last = [BlockHash: Bool]()
