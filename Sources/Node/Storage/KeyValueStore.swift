@@ -49,11 +49,8 @@ public struct WriteBatch: Sendable {
 
     public init() {}
 
-    /// An empty batch with room for `capacity` operations (spares regrowing a batch
-    /// written for every block).
-    public init(capacity: Int) { operations.reserveCapacity(capacity) }
-
-    /// Makes room for `capacity` operations in all.
+    /// Makes room for `capacity` operations in all (spares regrowing a batch written for
+    /// every block).
     public mutating func reserveCapacity(_ capacity: Int) { operations.reserveCapacity(capacity) }
 
     /// Adds a put of `value` under `key`.
