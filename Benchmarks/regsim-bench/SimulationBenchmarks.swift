@@ -11,7 +11,10 @@ enum SimulationBenchmarks {
         let sizes = arguments.compactMap(Int.init)
         // `blocks=N` changes the workload's 100 blocks (for a quick look at 100,000 nodes).
         let blocks = arguments.first { $0.hasPrefix("blocks=") }.flatMap { Int($0.dropFirst(7)) } ?? 100
-        for nodes in sizes.isEmpty && arguments.isEmpty ? [6_000, 10_000] : sizes { simblock(nodes: nodes, blocks: blocks) }
+        // `threads=N` runs the nodes on N threads (default: one per core).
+        let threads = arguments.first { $0.hasPrefix("threads=") }.flatMap { Int($0.dropFirst(8)) }
+            ?? ProcessInfo.processInfo.activeProcessorCount
+        for nodes in sizes.isEmpty && arguments.isEmpty ? [6_000, 10_000] : sizes { simblock(nodes: nodes, blocks: blocks, threads: threads) }
     }
 
     /// Events per second of the bare kernel: schedule and run 10 M events with random times.
@@ -58,8 +61,9 @@ enum SimulationBenchmarks {
     /// bandwidths, 8 outbound peers each, blocks of a modelled 535 kB every 10 minutes found
     /// by random nodes, until `blocks` (SimBlock: 100) are found and have reached every node. Every node
     /// validates every block.
-    static func simblock(nodes count: Int, blocks: Int = 100) {
+    static func simblock(nodes count: Int, blocks: Int = 100, threads: Int) {
         var configuration = SimulationConfiguration(nodes: NodeConfiguration.regional(count: count))
+        configuration.threads = threads
         configuration.topology = .bitcoin(outbound: 8, maxInbound: 125)
         configuration.latency = .regions
         configuration.peer.blockRelay = .inv
@@ -83,7 +87,7 @@ enum SimulationBenchmarks {
                              metrics.blocksFound, full.blocks, metrics.propagation[0].median, metrics.propagation[1].median, full.median,
                              metrics.staleRate * 100, Double(metrics.messagesDelivered) / 1e6, simulation.eventsRun)
         }
-        print(String(format: "simblock %d nodes: %.2f s, peak RSS %.0f MB (before %.0f MB): ", count, seconds, peakResidentMegabytes(), before) + summary)
+        print(String(format: "simblock %d nodes, %d threads: %.2f s, peak RSS %.0f MB (before %.0f MB): ", count, threads, seconds, peakResidentMegabytes(), before) + summary)
     }
 
     static func residentMegabytes() -> Double { statusField("VmRSS:") }

@@ -96,14 +96,14 @@ extension Simulation {
     public func invalidateBlock(_ hash: BlockHash, on index: Int) throws(SimulationError) {
         let update: ChainUpdate
         do { update = try nodes[index].node.invalidateBlock(hash, now: unixTime) } catch { throw SimulationError("invalidateblock on \(nodes[index].configuration.name): \(error)") }
-        if !update.isEmpty { chainUpdated(update, at: index) }
+        if !update.isEmpty { chainUpdated(update, at: index, in: globalLane(of: index)) }
     }
 
     /// Core's `reconsiderblock` on node `index`.
     public func reconsiderBlock(_ hash: BlockHash, on index: Int) throws(SimulationError) {
         let update: ChainUpdate
         do { update = try nodes[index].node.reconsiderBlock(hash, now: unixTime) } catch { throw SimulationError("reconsiderblock on \(nodes[index].configuration.name): \(error)") }
-        if !update.isEmpty { chainUpdated(update, at: index) }
+        if !update.isEmpty { chainUpdated(update, at: index, in: globalLane(of: index)) }
         output.removeAll()
         nodes[index].peers.requestSync(into: &output)
         process(node: index)

@@ -16,21 +16,42 @@ public struct SimulationError: Error, Equatable, CustomStringConvertible {
 /// Time is the kernel's: integer microseconds since the start, and every node's clock reads
 /// ``SimulationConfiguration/startTime`` plus it. All randomness comes from the
 /// configuration's seed, split per node, link and miner, so a run is reproducible and
-/// observers (which only read events) never change it. Not thread-safe: one simulation
-/// runs on one thread; run independent simulations in parallel.
+/// observers (which only read events) never change it.
+///
+/// With ``SimulationConfiguration/threads`` above 1, the nodes are split into lanes that
+/// run side by side in windows no longer than the shortest possible delay between two nodes
+/// (see ``parallelWindow``), with the same results as one thread. The simulation's own API is
+/// not thread-safe: call it from one thread at a time; run independent simulations in
+/// parallel.
 public final class Simulation {
-    /// The kernel's events.
+    /// The kernels' events: messages, timers and connection closes go to the receiving
+    /// node's lane; mining, callbacks and mempool expiry to the global kernel.
     enum Action {
         case deliver(from: Int32, to: Int32, epoch: UInt32, message: NetworkMessage)
         case deliverBytes(from: Int32, to: Int32, epoch: UInt32, bytes: [UInt8])
         case timer(node: Int32, incarnation: Int32, PeerTimer)
+        /// `peer` closed its connection `connection` to `node` (which learns it one minimum
+        /// delay later, as a TCP peer learns of a close).
+        case closeConnection(node: Int32, peer: Int32, connection: UInt32)
         case mine(miner: Int32)
         case callback(Int)
         case expireMempools
     }
 
     public let configuration: SimulationConfiguration
+    /// Global events (mining, callbacks, mempool expiry): they run alone, between windows.
     let kernel = EventKernel<Action>()
+    /// The nodes' events, node `i` in lane `i % lanes.count`.
+    let lanes: [Lane]
+    /// The time of the event being handled (or the end of the last run).
+    var clock: Int64 = 0
+    /// The shortest time between a node sending a message and another receiving it
+    /// (latency floor plus processing delay), microseconds: a connection close takes this long.
+    let minimumDelay: Int64
+    /// The length of a parallel window, or `nil` when lanes must run one event at a time:
+    /// with one lane, a zero minimum delay, or miners that react to other nodes' tips
+    /// (selfish, double-spend, retargeting).
+    let parallelWindow: Int64?
     let random: DeterministicRandom
     let verifier = TransactionVerifier()
     /// Every node's header records: each block's header, work and median time past once.
@@ -59,8 +80,6 @@ public final class Simulation {
     var output = PeerOutput()
     /// Partition groups by node (`nil`: one network).
     var partitionGroup: [Int]?
-    /// Banned pairs (node, peer) until a time, microseconds.
-    var bans: [UInt64: Int64] = [:]
     /// Every block found in the run, for metrics and for withholding miners adopting a chain.
     var blocks: [BlockHash: Block] = [:]
     var records: [BlockHash: BlockRecord] = [:]
@@ -72,8 +91,8 @@ public final class Simulation {
     var watchOrder: [Txid] = []
     var watchStart: [Txid: Int64] = [:]
     var reorgDepths: [Int: Int] = [:]
-    var messagesDelivered: UInt64 = 0
-    var bytesDelivered: UInt64 = 0
+    var messagesDelivered: UInt64 { lanes.reduce(0) { $0 + $1.messagesDelivered } }
+    var bytesDelivered: UInt64 { lanes.reduce(0) { $0 + $1.bytesDelivered } }
 
     /// Builds the nodes (opening or creating their stores), the topology and the miners.
     /// The run starts with every connection's handshake at time zero.
@@ -86,6 +105,13 @@ public final class Simulation {
         guard !configuration.nodes.isEmpty else { throw SimulationError("a simulation needs at least one node") }
         guard (0...1).contains(configuration.loss) else { throw SimulationError("loss \(configuration.loss) is not a probability") }
         guard configuration.targetBlockInterval > 0 else { throw SimulationError("the target block interval must be positive") }
+        guard configuration.threads >= 1 else { throw SimulationError("threads must be at least 1, not \(configuration.threads)") }
+        let laneCount = min(configuration.threads, configuration.nodes.count)
+        lanes = (0..<laneCount).map { Lane(index: $0, count: laneCount) }
+        minimumDelay = configuration.latency.minimum + max(0, configuration.processingDelay)
+        let reactiveMiners = !configuration.params.noRetargeting
+            || configuration.miners.contains { if case .honest = $0.strategy { false } else { true } }
+        parallelWindow = lanes.count > 1 && minimumDelay > 0 && !reactiveMiners ? minimumDelay : nil
         for (index, nodeConfiguration) in configuration.nodes.enumerated() {
             let node = try makeNode(index: index, configuration: nodeConfiguration)
             nodes.append(SimulatedNode(index: index, configuration: nodeConfiguration, node: node,
@@ -103,6 +129,17 @@ public final class Simulation {
         try setUpMiners()
         for edge in edges { connect(edge.from, edge.to) }
         kernel.schedule(at: SimulationTime.hour, .expireMempools)
+    }
+
+    /// The lane that handles node `index`'s events.
+    func lane(of index: Int) -> Lane { lanes.count == 1 ? lanes[0] : lanes[index % lanes.count] }
+
+    /// Node `index`'s lane, its clock set to the simulation's: for global code reaching into
+    /// a node (between windows, never during one).
+    func globalLane(of index: Int) -> Lane {
+        let lane = lane(of: index)
+        lane.now = clock
+        return lane
     }
 
     func makeNode(index: Int, configuration node: NodeConfiguration) throws(SimulationError) -> FullNode {
@@ -180,52 +217,68 @@ public final class Simulation {
     // MARK: Running
 
     /// The current simulation time, microseconds.
-    public var now: Int64 { kernel.now }
+    public var now: Int64 { clock }
 
     /// Every node's clock: Unix seconds.
-    var unixTime: Int64 { configuration.startTime + kernel.now / SimulationTime.second }
+    var unixTime: Int64 { configuration.startTime + clock / SimulationTime.second }
 
     /// Microseconds since the Unix epoch, as the peer protocol takes it.
-    var protocolTime: Int64 { configuration.startTime * SimulationTime.second + kernel.now }
+    var protocolTime: Int64 { protocolTime(at: clock) }
 
-    /// Events the kernel has run.
-    public var eventsRun: UInt64 { kernel.eventsRun }
+    func protocolTime(at time: Int64) -> Int64 { configuration.startTime * SimulationTime.second + time }
+
+    /// Events run so far.
+    public var eventsRun: UInt64 { lanes.reduce(kernel.eventsRun) { $0 + $1.kernel.eventsRun } }
 
     /// Runs events until simulation time `end` (microseconds).
-    public func run(until end: Int64) {
-        kernel.run(until: end) { _, action in
-            prefetchNextReceiver()
-            handle(action)
-        }
-    }
+    public func run(until end: Int64) { run(until: end) { true } }
 
     /// Runs for `duration` microseconds from now.
     public func run(for duration: Int64) { run(until: now + duration) }
 
+    /// The next event of all kernels: its time, key, and lane (`nil`: the global kernel).
+    func nextEvent() -> (time: Int64, key: UInt64, lane: Lane?)? {
+        var best = kernel.next.map { (time: $0.time, key: $0.key, lane: Lane?.none) }
+        for lane in lanes {
+            guard let next = lane.kernel.next else { continue }
+            if let current = best, (current.time, current.key) <= (next.time, next.key) { continue }
+            best = (next.time, next.key, lane)
+        }
+        return best
+    }
+
     /// Runs one event; false when none is left.
     @discardableResult
     public func step() -> Bool {
-        guard let event = kernel.step() else { return false }
-        prefetchNextReceiver()
-        handle(event.payload)
+        guard let next = nextEvent() else { return false }
+        clock = next.time
+        guard let lane = next.lane else {
+            if let event = kernel.step() { handleGlobal(event.payload) }
+            return true
+        }
+        guard let event = lane.kernel.step() else { return false }
+        lane.now = event.time
+        lane.currentKey = next.key
+        prefetchNextReceiver(lane)
+        handle(event.payload, in: lane)
         return true
     }
 
-    /// Warms the node that the next message goes to while this event runs: with thousands
-    /// of nodes, each delivery otherwise starts with cache misses on the receiver.
-    func prefetchNextReceiver() {
-        guard let next = kernel.upcomingPayload, case .deliver(_, let to, _, _) = next.pointee else { return }
-        let receiver = nodes[Int(to)]
-        CacheHint.prefetch(receiver)
+    /// Warms the node that the lane's next message goes to while this event runs: with
+    /// thousands of nodes, each delivery otherwise starts with cache misses on the receiver.
+    func prefetchNextReceiver(_ lane: Lane) {
+        guard let next = lane.kernel.upcomingPayload, case .deliver(_, let to, _, _) = next.pointee else { return }
+        CacheHint.prefetch(nodes[Int(to)])
     }
 
-    /// Runs until `condition` holds (checked after each event) or time `limit`; true when
-    /// the condition was met.
+    /// Runs until `condition` holds (checked after each event, or after each window when
+    /// lanes run in parallel) or time `limit`; true when the condition was met.
     @discardableResult
     public func run(until limit: Int64, while condition: () -> Bool) -> Bool {
+        if let window = parallelWindow { return runWindows(until: limit, window: window, while: condition) }
         while condition() {
-            guard let next = kernel.nextTime, next <= limit else {
-                kernel.advance(to: max(limit, now))
+            guard let next = nextEvent(), next.time <= limit else {
+                clock = max(limit, clock)
                 return false
             }
             step()
@@ -233,18 +286,84 @@ public final class Simulation {
         return true
     }
 
-    func handle(_ action: Action) {
+    /// Runs lanes side by side in windows of at most `window` microseconds, each ending
+    /// before the next global event: a message sent in a window arrives after it ends, so
+    /// no lane can affect another within one. Global events run alone between windows.
+    func runWindows(until limit: Int64, window: Int64, while condition: () -> Bool) -> Bool {
+        let workers = LaneWorkers(count: lanes.count)
+        defer { workers.stop() }
+        // The parity of the last window, whose outboxes are not collected yet.
+        var parity = 0
+        defer { deliverOutboxes(parity: parity) }
+        while condition() {
+            let outgoing = lanes.reduce(Int64.max) { min($0, $1.earliestOutgoing[parity]) }
+            let laneNext = lanes.reduce(outgoing) { min($0, $1.kernel.nextTime ?? .max) }
+            let globalNext = kernel.nextTime ?? .max
+            guard min(laneNext, globalNext) <= limit else {
+                clock = max(limit, clock)
+                return false
+            }
+            guard laneNext < globalNext else {
+                deliverOutboxes(parity: parity)
+                step()
+                continue
+            }
+            let end = min(laneNext + window, globalNext, limit == .max ? .max : limit + 1)
+            parity = 1 - parity
+            workers.run { [lanes, parity] index in self.runLane(lanes[index], parity: parity, before: end) }
+            finishWindow()
+        }
+        return true
+    }
+
+    /// Runs the lane's events before time `end` (on the lane's thread).
+    func runLane(_ lane: Lane, parity: Int, before end: Int64) {
+        lane.startWindow(parity: parity, lanes: lanes)
+        defer { lane.windowed = false }
+        while let next = lane.kernel.next, next.time < end, let event = lane.kernel.step() {
+            lane.now = event.time
+            lane.currentKey = next.key
+            prefetchNextReceiver(lane)
+            handle(event.payload, in: lane)
+        }
+    }
+
+    /// Schedules every message still in the outboxes of `parity` (before a global event, or
+    /// when a run ends).
+    func deliverOutboxes(parity: Int) {
+        for lane in lanes {
+            lane.collect(from: lanes, parity: parity)
+            lane.earliestOutgoing[parity] = .max
+        }
+    }
+
+    /// Reports the window's events in the order one thread would have produced them (by the
+    /// time and key of the event that raised them).
+    func finishWindow() {
+        var positions = [Int](repeating: 0, count: lanes.count)
+        while true {
+            var pick: Int?
+            for (index, lane) in lanes.enumerated() where positions[index] < lane.log.count {
+                let entry = lane.log[positions[index]]
+                if let best = pick {
+                    let other = lanes[best].log[positions[best]]
+                    if (other.time, other.key) <= (entry.time, entry.key) { continue }
+                }
+                pick = index
+            }
+            guard let index = pick else { break }
+            publish(lanes[index].log[positions[index]].event)
+            positions[index] += 1
+        }
+        for lane in lanes {
+            lane.log.removeAll(keepingCapacity: true)
+            clock = max(clock, lane.now)
+        }
+    }
+
+    /// Handles a global event.
+    func handleGlobal(_ action: Action) {
         switch action {
-        case let .deliver(from, to, epoch, message):
-            deliver(message, from: Int(from), to: Int(to), epoch: epoch)
-        case let .deliverBytes(from, to, epoch, bytes):
-            deliver(bytes: bytes, from: Int(from), to: Int(to), epoch: epoch)
-        case let .timer(node, incarnation, timer):
-            let target = nodes[Int(node)]
-            guard target.online, target.incarnation == Int(incarnation) else { return }
-            output.removeAll()
-            target.peers.timerFired(timer, now: protocolTime, into: &output)
-            process(node: Int(node))
         case .mine(let miner):
             blockFound(miner: Int(miner))
         case .callback(let id):
@@ -252,13 +371,31 @@ public final class Simulation {
         case .expireMempools:
             for node in nodes where node.online && node.node.mempool.count > 0 {
                 let update = node.node.expireMempool(now: unixTime)
-                if !update.removed.isEmpty {
-                    output.removeAll()
-                    node.peers.relayLocalTransactions(update, now: protocolTime, into: &output)
-                    process(node: node.index)
-                }
+                if !update.removed.isEmpty { relay(update, from: node.index) }
             }
-            kernel.schedule(after: SimulationTime.hour, .expireMempools)
+            kernel.schedule(at: clock + SimulationTime.hour, .expireMempools)
+        case .deliver, .deliverBytes, .timer, .closeConnection:
+            break  // scheduled on lanes only
+        }
+    }
+
+    /// Handles a node's event on its lane.
+    func handle(_ action: Action, in lane: Lane) {
+        switch action {
+        case let .deliver(from, to, epoch, message):
+            deliver(message, from: Int(from), to: Int(to), epoch: epoch, in: lane)
+        case let .deliverBytes(from, to, epoch, bytes):
+            deliver(bytes: bytes, from: Int(from), to: Int(to), epoch: epoch, in: lane)
+        case let .timer(node, incarnation, timer):
+            let target = nodes[Int(node)]
+            guard target.online, target.incarnation == Int(incarnation) else { return }
+            lane.output.removeAll()
+            target.peers.timerFired(timer, now: protocolTime(at: lane.now), into: &lane.output)
+            process(node: Int(node), in: lane)
+        case let .closeConnection(node, peer, connection):
+            closeConnection(node: Int(node), peer: Int(peer), connection: connection)
+        case .mine, .callback, .expireMempools:
+            break  // global events
         }
     }
 
@@ -268,17 +405,38 @@ public final class Simulation {
         let id = nextCallback
         nextCallback += 1
         callbacks[id] = action
-        return kernel.schedule(at: max(time, now), .callback(id))
+        return kernel.schedule(at: max(time, clock), .callback(id))
     }
 
     // MARK: Observation
 
-    /// Calls `observer` with every event from now on, in order.
+    /// Calls `observer` with every event from now on, in order. When lanes run in parallel,
+    /// a window's events reach observers at the window's end (in the same order): an
+    /// observer should then use what the event says rather than read nodes' state.
     public func subscribe(_ observer: @escaping (SimulationEvent) -> Void) {
         observers.append(observer)
     }
 
-    func emit(_ event: SimulationEvent) {
+    /// Reports an event raised by global code.
+    func emit(_ event: SimulationEvent) { publish(event) }
+
+    /// Reports an event raised on `lane`: at once, or at the window's end when the lane
+    /// runs beside others.
+    func emit(_ event: SimulationEvent, in lane: Lane) {
+        if lane.windowed {
+            lane.log.append((lane.now, lane.currentKey, event))
+        } else {
+            publish(event)
+        }
+    }
+
+    /// Keeps the figures the metrics need, then tells the observers.
+    func publish(_ event: SimulationEvent) {
+        switch event {
+        case let .blockReceived(time, _, hash, _): records[hash]?.noteReceived(at: time)
+        case let .reorg(_, _, depth, _, _, _): reorgDepths[depth, default: 0] += 1
+        default: break
+        }
         for observer in observers { observer(event) }
     }
 

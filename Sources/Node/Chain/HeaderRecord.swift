@@ -1,10 +1,12 @@
 import Consensus
+import Synchronization
 
 /// The part of a block-tree entry that depends only on the header and its ancestry: the
 /// same on every node that knows the block. Nodes sharing a ``HeaderCache`` share one record
 /// per block, so ten thousand simulated nodes hold each header, its work and its median
-/// time past once (each keeps its own ``BlockIndex`` with its own status).
-final class HeaderRecord {
+/// time past once (each keeps its own ``BlockIndex`` with its own status). Never changes once
+/// made, so threads share records freely.
+final class HeaderRecord: @unchecked Sendable {
     let header: BlockHeader
     let height: Int
     /// Total work of the chain ending here.
@@ -54,11 +56,11 @@ final class HeaderRecord {
 }
 
 /// Header records by block hash, shared by the chain states of one simulation so each block's
-/// header facts exist once. Not thread-safe: share one cache only among chain states used on
-/// one thread. A cache can start from a frozen ``HeaderSnapshot`` of a prepared chain, which
-/// any number of threads may share.
-public final class HeaderCache {
-    private var records: [BlockHash: HeaderRecord] = [:]
+/// header facts exist once. Thread-safe: the chain states of nodes running on several threads
+/// may share one. A cache can start from a frozen ``HeaderSnapshot`` of a prepared chain,
+/// which any number of threads may share.
+public final class HeaderCache: Sendable {
+    private let records = Mutex([BlockHash: HeaderRecord]())
     private let base: [BlockHash: HeaderRecord]
 
     /// An empty cache, or one that reuses the records of `base` (never changing them).
@@ -67,24 +69,34 @@ public final class HeaderCache {
     }
 
     /// The number of headers held (those of the base included).
-    public var count: Int { base.count + records.count }
+    public var count: Int { base.count + records.withLock { $0.count } }
 
     /// The records held now, frozen, for other caches to start from.
     public func snapshot() -> HeaderSnapshot {
-        HeaderSnapshot(records: base.merging(records) { _, new in new })
+        let added = records.withLock { $0 }
+        return HeaderSnapshot(records: base.merging(added) { _, new in new })
     }
 
     /// The header held for `hash`, if any.
-    func knownHeader(_ hash: BlockHash) -> BlockHeader? { (records[hash] ?? base[hash])?.header }
+    func knownHeader(_ hash: BlockHash) -> BlockHeader? { existing(hash)?.header }
+
+    private func existing(_ hash: BlockHash) -> HeaderRecord? {
+        records.withLock { $0[hash] } ?? base[hash]
+    }
 
     /// The record of `header` on top of `parent`, made once per hash. A record is only
     /// reused when its parent is the same record (a chain state that does not share this
     /// cache gets records of its own).
     func record(for header: BlockHeader, parent: HeaderRecord?) -> HeaderRecord {
-        if let existing = records[header.hash] ?? base[header.hash], existing.parent === parent { return existing }
-        let record = HeaderRecord(header: header, parent: parent)
-        records[header.hash] = record
-        return record
+        let hash = header.hash
+        if let existing = existing(hash), existing.parent === parent { return existing }
+        // Made outside the lock; a record another thread made meanwhile wins.
+        let made = HeaderRecord(header: header, parent: parent)
+        return records.withLock { records in
+            if let raced = records[hash], raced.parent === parent { return raced }
+            records[hash] = made
+            return made
+        }
     }
 }
 

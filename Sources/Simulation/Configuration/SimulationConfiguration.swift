@@ -61,6 +61,11 @@ public struct SimulationConfiguration: Sendable {
     public var targetBlockInterval: Int64 = 10 * SimulationTime.minute
     public var chainOptions = ChainOptions()
     public var mempoolOptions = MempoolOptions()
+    /// Threads to run the nodes on (at least 1). Results do not depend on it. More than one
+    /// helps when the latency model has a positive floor (the nodes then run side by side in
+    /// windows that long) and no miner reacts to other nodes' tips (no selfish or double-spend
+    /// miners, no retargeting); otherwise events run one at a time as with one thread.
+    public var threads = 1
 
     public init(nodes: [NodeConfiguration]) {
         self.nodes = nodes

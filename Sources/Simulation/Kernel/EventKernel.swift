@@ -65,14 +65,24 @@ public final class EventKernel<Payload> {
     /// Schedules `payload` at absolute time `time` (not before now).
     @inlinable @discardableResult
     public func schedule(at time: Int64, _ payload: Payload) -> EventID {
+        let id = schedule(at: time, key: nextSequence, payload)
+        nextSequence += 1
+        return id
+    }
+
+    /// Schedules `payload` at `time`, ordered among events of the same time by `key`
+    /// instead of by the order of scheduling. For callers that keep several kernels and need
+    /// one order across them (keys must be unique across those kernels, and events
+    /// scheduled with a key cannot be cancelled).
+    @inlinable @discardableResult
+    public func schedule(at time: Int64, key: UInt64, _ payload: Payload) -> EventID {
         precondition(time >= clock, "events cannot be scheduled in the past")
         let slot = freeSlots.popLast() ?? newSlot()
         (payloads + slot).initialize(to: payload)
-        let entry = Entry(time: time, sequence: nextSequence, slot: slot)
-        nextSequence += 1
+        let entry = Entry(time: time, sequence: key, slot: slot)
         heap.append(entry)
         siftUp(heap.count - 1)
-        return EventID(sequence: entry.sequence)
+        return EventID(sequence: key)
     }
 
     /// Schedules `payload` after `delay` microseconds.
@@ -91,6 +101,12 @@ public final class EventKernel<Payload> {
     @inlinable public var nextTime: Int64? {
         dropCancelledTop()
         return heap.first?.time
+    }
+
+    /// The time and ordering key of the next event to run, or `nil` when none is left.
+    @inlinable public var next: (time: Int64, key: UInt64)? {
+        dropCancelledTop()
+        return heap.first.map { ($0.time, $0.sequence) }
     }
 
     /// Runs time forward to the next event and returns it, or `nil` when none is left.

@@ -29,7 +29,7 @@ extension Simulation {
         miners[index].currentRate = rate
         guard rate > 0 else { return }
         let delay = max(1, Int64(miners[index].random.nextExponential(mean: 1 / rate).rounded()))
-        miners[index].nextBlock = kernel.schedule(after: delay, .mine(miner: Int32(index)))
+        miners[index].nextBlock = kernel.schedule(at: clock + delay, .mine(miner: Int32(index)))
     }
 
     /// A miner's hashes found a block: build it on the tip of one of its nodes, grind a
@@ -152,7 +152,7 @@ extension Simulation {
                 nodes[nodeIndex].peers.submitLocalBlock(block, relay: false, now: protocolTime, into: &output)
                 process(node: nodeIndex)
                 guard let changed = try? nodes[nodeIndex].node.preciousBlock(block.hash, now: unixTime), !changed.update.isEmpty else { continue }
-                chainUpdated(changed.update, at: nodeIndex)
+                chainUpdated(changed.update, at: nodeIndex, in: globalLane(of: nodeIndex))
             }
         }
     }

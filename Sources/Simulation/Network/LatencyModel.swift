@@ -39,6 +39,19 @@ public enum LatencyModel: Sendable, Equatable {
         }
     }
 
+    /// The smallest delay the model can draw, microseconds: no message arrives sooner.
+    public var minimum: Int64 {
+        switch self {
+        case .constant(let value): return max(0, value)
+        case .uniform(let low, _): return max(0, low)
+        case .normal, .logNormal: return 0
+        case .regions:
+            // A Pareto draw is never below its scale (mean − 5 ms), rounded to milliseconds.
+            let scales = Region.allCases.flatMap { from in Region.allCases.map { to in Double(from.meanLatency(to: to)) / 1_000 - 5 } }
+            return max(0, Int64((scales.min() ?? 0).rounded()) * 1_000)
+        }
+    }
+
     /// A standard normal draw (Box–Muller).
     static func standardNormal(_ random: inout DeterministicRandom) -> Double {
         let u1 = 1 - random.nextUnit()

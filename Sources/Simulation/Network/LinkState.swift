@@ -10,7 +10,4 @@ struct LinkState {
     var connected = false
     /// Drawn lazily from the simulation's seed, so a link that never samples costs nothing.
     var random: DeterministicRandom?
-
-    /// The key of the direction `from` → `to`.
-    static func key(_ from: Int, _ to: Int) -> UInt64 { UInt64(UInt32(from)) << 32 | UInt64(UInt32(to)) }
 }

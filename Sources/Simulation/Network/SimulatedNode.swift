@@ -18,11 +18,22 @@ final class SimulatedNode {
     var incarnation = 0
     /// Confirmations last reported for each watched transaction.
     var reportedConfirmations: [Txid: Int] = [:]
+    /// Peers this node banned, until a time (microseconds).
+    var bans: [Int: Int64] = [:]
+    /// Events this node's handling has scheduled so far.
+    var eventsScheduled: UInt64 = 0
 
     init(index: Int, configuration: NodeConfiguration, node: FullNode, peers: PeerManager) {
         self.index = index
         self.configuration = configuration
         self.node = node
         self.peers = peers
+    }
+
+    /// The ordering key of the next event this node schedules: its index (above the global
+    /// kernel's sequence numbers, so global events come first at equal times), then its count.
+    func nextEventKey() -> UInt64 {
+        eventsScheduled += 1
+        return UInt64(index + 1) << 40 | eventsScheduled
     }
 }

@@ -46,14 +46,47 @@ extension Simulation {
         return groups[a] == groups[b]
     }
 
-    func isBanned(_ node: Int, _ peer: Int) -> Bool { (bans[LinkState.key(node, peer)] ?? .min) > now }
+    func isBanned(_ node: Int, _ peer: Int) -> Bool { (nodes[node].bans[peer] ?? .min) > now }
+
+    /// Node `index`'s side of a misbehaving peer's connection closes now; the peer learns of
+    /// it one minimum delay later (a close cannot reach another lane within a window).
+    func closeFromOneSide(_ index: Int, dropping peer: Int, in lane: Lane) {
+        guard let link = nodes[index].links[peer], link.connected else { return }
+        // The peer knows the connection by the epoch of the link that carries messages to it.
+        let connection = link.epoch
+        nodes[index].links.modify(peer) { link in
+            link.connected = false
+            link.epoch &+= 1
+        }
+        nodes[index].connected.removeAll { $0 == peer }
+        nodes[index].peers.disconnected(peer)
+        lane.schedule(.closeConnection(node: Int32(peer), peer: Int32(index), connection: connection),
+                      at: lane.now + minimumDelay, key: nodes[index].nextEventKey(), on: self.lane(of: peer))
+    }
+
+    /// The close of `peer`'s connection `connection` reaches `node`.
+    func closeConnection(node: Int, peer: Int, connection: UInt32) {
+        let target = nodes[node]
+        guard target.peers.isConnected(peer, connection: connection) else { return }
+        target.links.modify(peer) { link in
+            link.connected = false
+            link.epoch &+= 1
+        }
+        target.connected.removeAll { $0 == peer }
+        target.peers.disconnected(peer)
+    }
 
     // MARK: Messages
 
+    /// Sends `message` over the link `from` → `to` from global code (a scripted node).
+    func send(_ message: NetworkMessage, from: Int, to: Int) {
+        send(message, from: from, to: to, in: globalLane(of: from))
+    }
+
     /// Sends `message` over the link `from` → `to`: queued behind earlier messages for
     /// transmission at the link's bandwidth, then delayed by the latency model; lost with
-    /// the configured probability.
-    func send(_ message: NetworkMessage, from: Int, to: Int) {
+    /// the configured probability. `lane` is the sender's.
+    func send(_ message: NetworkMessage, from: Int, to: Int, in lane: Lane) {
         var bytes: [UInt8]?
         var size: Int
         if configuration.wireFidelity {
@@ -66,23 +99,25 @@ extension Simulation {
         if case .block = message, let modelled = configuration.modelledBlockSize { size = max(size, modelled) }
         var arrival: Int64?
         var epoch: UInt32 = 0
+        let sender = nodes[from]
         // Updated in place: the link is found once and not copied back.
-        nodes[from].links.modify(to) { link in
+        sender.links.modify(to) { link in
             guard link.connected else { return }
-            arrival = transmit(size: size, over: &link, from: from, to: to)
+            arrival = transmit(size: size, over: &link, from: from, to: to, now: lane.now)
             epoch = link.epoch
         }
         guard let arrival else { return }
-        bytesDelivered &+= UInt64(size)
-        if let bytes {
-            kernel.schedule(at: arrival, .deliverBytes(from: Int32(from), to: Int32(to), epoch: epoch, bytes: bytes))
+        lane.bytesDelivered &+= UInt64(size)
+        let action: Action = if let bytes {
+            .deliverBytes(from: Int32(from), to: Int32(to), epoch: epoch, bytes: bytes)
         } else {
-            kernel.schedule(at: arrival, .deliver(from: Int32(from), to: Int32(to), epoch: epoch, message: message))
+            .deliver(from: Int32(from), to: Int32(to), epoch: epoch, message: message)
         }
+        lane.schedule(action, at: arrival, key: sender.nextEventKey(), on: self.lane(of: to))
     }
 
     /// Queues `size` bytes on `link`: the arrival time, or `nil` when the message is lost.
-    private func transmit(size: Int, over link: inout LinkState, from: Int, to: Int) -> Int64? {
+    private func transmit(size: Int, over link: inout LinkState, from: Int, to: Int, now: Int64) -> Int64? {
         var needsRandom = configuration.loss > 0
         if case .constant = configuration.latency {} else { needsRandom = true }
         var linkRandom = needsRandom ? (link.random ?? random.split("link \(from) \(to)")) : DeterministicRandom(seed: 0)
@@ -107,63 +142,77 @@ extension Simulation {
 
     /// Hands `message` to the receiving node's peer logic, which drops it unless it came over
     /// the connection still open (checked on the receiver, whose state is about to be used).
-    func deliver(_ message: NetworkMessage, from: Int, to: Int, epoch: UInt32) {
+    func deliver(_ message: NetworkMessage, from: Int, to: Int, epoch: UInt32, in lane: Lane) {
         let receiver = nodes[to]
         guard receiver.online else { return }
         // A block is followed by announcements on most of the node's links; connecting it
         // first gives their out-of-cache states time to arrive.
         if case .block = message { receiver.links.prefetchStorage() }
-        output.removeAll()
-        guard receiver.peers.receive(message, from: from, connection: epoch, now: protocolTime, into: &output) else { return }
-        messagesDelivered &+= 1
-        process(node: to)
+        lane.output.removeAll()
+        guard receiver.peers.receive(message, from: from, connection: epoch, now: protocolTime(at: lane.now), into: &lane.output) else { return }
+        lane.messagesDelivered &+= 1
+        process(node: to, in: lane)
     }
 
-    func deliver(bytes: [UInt8], from: Int, to: Int, epoch: UInt32) {
+    func deliver(bytes: [UInt8], from: Int, to: Int, epoch: UInt32, in lane: Lane) {
         let receiver = nodes[to]
         guard receiver.online, receiver.peers.isConnected(from, connection: epoch) else { return }
-        messagesDelivered &+= 1
-        output.removeAll()
+        lane.messagesDelivered &+= 1
+        lane.output.removeAll()
+        let now = protocolTime(at: lane.now)
         do {
             let message = try MessageCodec.decode(bytes, magic: configuration.params.messageStart)
-            receiver.peers.receive(message, from: from, connection: epoch, now: protocolTime, into: &output)
+            receiver.peers.receive(message, from: from, connection: epoch, now: now, into: &lane.output)
         } catch {
-            receiver.peers.receivedMalformed(from: from, error: error, now: protocolTime, into: &output)
+            receiver.peers.receivedMalformed(from: from, error: error, now: now, into: &lane.output)
         }
-        process(node: to)
+        process(node: to, in: lane)
     }
 
-    /// Carries out what a node's peer logic asked for and reports what happened in it.
-    /// Takes the shared ``output`` buffer (handlers may reenter, so it is copied first).
+    /// Carries out what a node's peer logic put in the simulation's ``output`` buffer, from
+    /// global code (a mined block, a scripted transaction, a connection opening).
     func process(node index: Int) {
-        // Take the buffer rather than copy it: a shared buffer would be copied on reuse.
         var result = PeerOutput()
         swap(&result, &output)
+        carryOut(&result, node: index, in: globalLane(of: index))
+        if output.actions.capacity == 0 && output.events.capacity == 0 { output = result }
+    }
+
+    /// Carries out what a node's peer logic put in its lane's output buffer.
+    func process(node index: Int, in lane: Lane) {
+        var result = PeerOutput()
+        swap(&result, &lane.output)
+        carryOut(&result, node: index, in: lane)
+        if lane.output.actions.capacity == 0 && lane.output.events.capacity == 0 { lane.output = result }
+    }
+
+    /// Sends, closes and sets timers as the node asked, reports what happened in it, and
+    /// empties `result` for reuse. Takes the buffer rather than sharing it: handlers may
+    /// reenter and fill a buffer of their own.
+    private func carryOut(_ result: inout PeerOutput, node index: Int, in lane: Lane) {
         for action in result.actions {
             switch action {
             case .send(let peer, let message):
-                send(message, from: index, to: peer)
+                send(message, from: index, to: peer, in: lane)
             case .disconnect(let peer, let banSeconds, _):
-                bans[LinkState.key(index, peer)] = now + banSeconds * SimulationTime.second
-                disconnect(index, peer)
+                nodes[index].bans[peer] = lane.now + banSeconds * SimulationTime.second
+                closeFromOneSide(index, dropping: peer, in: lane)
             case .setTimer(let delay, let timer):
-                kernel.schedule(after: delay, .timer(node: Int32(index), incarnation: Int32(nodes[index].incarnation), timer))
+                let node = nodes[index]
+                lane.schedule(.timer(node: Int32(index), incarnation: Int32(node.incarnation), timer),
+                              at: lane.now + max(0, delay), key: node.nextEventKey(), on: lane)
             }
         }
-        for event in result.events { nodeEvent(event, at: index) }
-        // Hand the emptied buffers back for the next message, unless a nested call already
-        // left buffers of its own there.
-        if output.actions.capacity == 0 && output.events.capacity == 0 {
-            result.removeAll()
-            output = result
-        }
+        for event in result.events { nodeEvent(event, at: index, in: lane) }
+        result.removeAll()
     }
 
     /// Sends raw bytes from `from` to `to` as if `from` wrote them to its connection (for
     /// demonstrations of malformed data and misbehaving peers).
     public func injectBytes(_ bytes: [UInt8], from: Int, to: Int) {
         guard let link = nodes[from].links[to], link.connected else { return }
-        kernel.schedule(after: 0, .deliverBytes(from: Int32(from), to: Int32(to), epoch: link.epoch, bytes: bytes))
+        lane(of: to).kernel.schedule(at: clock, key: nodes[from].nextEventKey(),
+                                     .deliverBytes(from: Int32(from), to: Int32(to), epoch: link.epoch, bytes: bytes))
     }
 
     /// Sends `message` from `from` to `to` outside the peer logic (a misbehaving node).

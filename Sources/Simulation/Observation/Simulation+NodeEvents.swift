@@ -2,40 +2,40 @@ import Consensus
 import Node
 
 extension Simulation {
-    /// Turns what happened inside a node into simulation events and lets the miners react.
-    func nodeEvent(_ event: NodeEvent, at index: Int) {
+    /// Turns what happened inside a node into simulation events and lets the miners react
+    /// (on the node's lane; miners react only when lanes run one event at a time).
+    func nodeEvent(_ event: NodeEvent, at index: Int, in lane: Lane) {
+        let now = lane.now
         switch event {
         case .blockAccepted(let block, let from):
-            emit(.blockReceived(time: now, node: index, hash: block.hash, from: from))
-            records[block.hash]?.noteReceived(at: now)
+            emit(.blockReceived(time: now, node: index, hash: block.hash, from: from), in: lane)
         case .blockRejected(let hash, let error, let from):
-            emit(.blockRejected(time: now, node: index, hash: hash, reason: error.reason, from: from))
+            emit(.blockRejected(time: now, node: index, hash: hash, reason: error.reason, from: from), in: lane)
         case .blockHeaderTracked(let header, _):
             publicBlockSeen(header, byNode: index)
         case .chainUpdated(let update):
-            chainUpdated(update, at: index)
+            chainUpdated(update, at: index, in: lane)
         case .mempoolUpdated(let update):
-            for transaction in update.added { emit(.transactionReceived(time: now, node: index, txid: transaction.txid, from: nil)) }
+            for transaction in update.added { emit(.transactionReceived(time: now, node: index, txid: transaction.txid, from: nil), in: lane) }
         case .transactionRejected(let txid, let error, let from):
-            emit(.transactionRejected(time: now, node: index, txid: txid, reason: error.reason, from: from))
+            emit(.transactionRejected(time: now, node: index, txid: txid, reason: error.reason, from: from), in: lane)
         case .misbehaving(let peer, let reason):
-            emit(.misbehaviour(time: now, node: index, peer: peer, reason: reason))
+            emit(.misbehaviour(time: now, node: index, peer: peer, reason: reason), in: lane)
         case .storageFailure(let error):
-            emit(.storageFailure(time: now, node: index, message: "\(error)"))
+            emit(.storageFailure(time: now, node: index, message: "\(error)"), in: lane)
         }
     }
 
-    func chainUpdated(_ update: ChainUpdate, at index: Int) {
+    func chainUpdated(_ update: ChainUpdate, at index: Int, in lane: Lane) {
         let chain = nodes[index].node.chain
         let (disconnected, connected) = update.net
         if !disconnected.isEmpty, let oldTip = disconnected.first {
             let kept = Set(connected.flatMap { $0.transactions.map(\.txid) })
             let reversed = disconnected.flatMap { $0.transactions.dropFirst().map(\.txid) }.filter { !kept.contains($0) }
-            reorgDepths[disconnected.count, default: 0] += 1
-            emit(.reorg(time: now, node: index, depth: disconnected.count, oldTip: oldTip.hash, newTip: chain.tipHash, reversed: reversed))
+            emit(.reorg(time: lane.now, node: index, depth: disconnected.count, oldTip: oldTip.hash, newTip: chain.tipHash, reversed: reversed), in: lane)
         }
-        emit(.tipChanged(time: now, node: index, hash: chain.tipHash, height: chain.height))
-        reportConfirmations(at: index)
+        emit(.tipChanged(time: lane.now, node: index, hash: chain.tipHash, height: chain.height), in: lane)
+        reportConfirmations(at: index, in: lane)
         tipChangedForMiners(at: index)
     }
 
@@ -60,12 +60,12 @@ extension Simulation {
         return best
     }
 
-    func reportConfirmations(at index: Int) {
+    func reportConfirmations(at index: Int, in lane: Lane) {
         for txid in watchOrder {
             let count = confirmations(of: txid, on: index)
             if nodes[index].reportedConfirmations[txid, default: 0] != count {
                 nodes[index].reportedConfirmations[txid] = count
-                emit(.confirmations(time: now, node: index, txid: txid, count: count))
+                emit(.confirmations(time: lane.now, node: index, txid: txid, count: count), in: lane)
             }
         }
     }

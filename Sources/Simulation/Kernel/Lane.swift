@@ -1,0 +1,71 @@
+import Node
+
+/// One thread's share of a simulation's nodes: the kernel holding their messages and timers,
+/// its own clock and buffers, so that lanes can run side by side within a window.
+///
+/// Events of every lane are ordered by (time, key), where the key names the node whose
+/// handling scheduled the event and how many it had scheduled before (see
+/// ``SimulatedNode/nextEventKey()``): an order that does not depend on how the nodes are
+/// split into lanes, so a run gives the same results on one thread or several.
+final class Lane {
+    let index: Int
+    let kernel = EventKernel<Simulation.Action>()
+    /// The time of the event being handled (or of the global event that reached into the lane).
+    var now: Int64 = 0
+    /// The peer logic's output for the message being handled.
+    var output = PeerOutput()
+    var messagesDelivered: UInt64 = 0
+    var bytesDelivered: UInt64 = 0
+
+    /// True while the lane runs a window beside other lanes: events for other lanes go to
+    /// an outbox and simulation events to ``log``, both handed over after the window.
+    var windowed = false
+    /// Events for other lanes, by window parity and target lane: a lane collects what was
+    /// sent to it in one window at the start of the next, while the senders fill the other
+    /// parity's outboxes.
+    var outboxes: [[[Entry]]]
+    /// The parity of the current window.
+    var parity = 0
+    /// The earliest time in this lane's outboxes of each parity (none: `.max`).
+    var earliestOutgoing: [Int64] = [.max, .max]
+    /// Simulation events of the window, each with the (time, key) of the kernel event that
+    /// raised it, so lanes' logs merge into the order one thread would have produced.
+    var log: [(time: Int64, key: UInt64, event: SimulationEvent)] = []
+    /// The key of the event being handled.
+    var currentKey: UInt64 = 0
+
+    typealias Entry = (time: Int64, key: UInt64, action: Simulation.Action)
+
+    init(index: Int, count: Int) {
+        self.index = index
+        outboxes = [[[Entry]]](repeating: [[Entry]](repeating: [], count: count), count: 2)
+    }
+
+    /// Schedules `action` at `time` on `target` (this lane or another).
+    func schedule(_ action: Simulation.Action, at time: Int64, key: UInt64, on target: Lane) {
+        if windowed && target !== self {
+            outboxes[parity][target.index].append((time, key, action))
+            earliestOutgoing[parity] = min(earliestOutgoing[parity], time)
+        } else {
+            target.kernel.schedule(at: time, key: key, action)
+        }
+    }
+
+    /// Schedules what the lanes sent this one in the window of `parity`, and empties those
+    /// outboxes for their owners' next use (run while no lane writes that parity).
+    func collect(from lanes: [Lane], parity: Int) {
+        for sender in lanes where sender !== self && !sender.outboxes[parity][index].isEmpty {
+            for entry in sender.outboxes[parity][index] { kernel.schedule(at: entry.time, key: entry.key, entry.action) }
+            sender.outboxes[parity][index].removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Starts a window of `parity`: what was sent in the previous one (the other parity) is
+    /// collected, and this parity's outboxes, collected during the previous window, fill anew.
+    func startWindow(parity: Int, lanes: [Lane]) {
+        collect(from: lanes, parity: 1 - parity)
+        self.parity = parity
+        earliestOutgoing[parity] = .max
+        windowed = true
+    }
+}
