@@ -48,10 +48,10 @@ public final class Simulation {
     /// The shortest time between a node sending a message and another receiving it
     /// (latency floor plus processing delay), microseconds: a connection close takes this long.
     let minimumDelay: Int64
-    /// The length of a parallel window, or `nil` when lanes must run one event at a time:
-    /// with one lane, a zero minimum delay, or miners that react to other nodes' tips
+    /// The length of a parallel window, microseconds, or `nil` when lanes run one event at a
+    /// time: with one lane, a zero minimum delay, or miners that react to other nodes' tips
     /// (selfish, double-spend, retargeting).
-    let parallelWindow: Int64?
+    public let parallelWindow: Int64?
     let random: DeterministicRandom
     let verifier = TransactionVerifier()
     /// Every node's header records: each block's header, work and median time past once.

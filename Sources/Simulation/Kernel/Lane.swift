@@ -22,8 +22,9 @@ final class Lane {
     var windowed = false
     /// Events for other lanes, by window parity and target lane: a lane collects what was
     /// sent to it in one window at the start of the next, while the senders fill the other
-    /// parity's outboxes.
-    var outboxes: [[[Entry]]]
+    /// parity's outboxes. The table never changes (each outbox is its own object), so
+    /// one thread may empty an outbox while another fills a different one.
+    let outboxes: [[Outbox]]
     /// The parity of the current window.
     var parity = 0
     /// The earliest time in this lane's outboxes of each parity (none: `.max`).
@@ -34,17 +35,20 @@ final class Lane {
     /// The key of the event being handled.
     var currentKey: UInt64 = 0
 
-    typealias Entry = (time: Int64, key: UInt64, action: Simulation.Action)
+    /// Events one lane sent another in one window.
+    final class Outbox {
+        var entries: [(time: Int64, key: UInt64, action: Simulation.Action)] = []
+    }
 
     init(index: Int, count: Int) {
         self.index = index
-        outboxes = [[[Entry]]](repeating: [[Entry]](repeating: [], count: count), count: 2)
+        outboxes = (0..<2).map { _ in (0..<count).map { _ in Outbox() } }
     }
 
     /// Schedules `action` at `time` on `target` (this lane or another).
     func schedule(_ action: Simulation.Action, at time: Int64, key: UInt64, on target: Lane) {
         if windowed && target !== self {
-            outboxes[parity][target.index].append((time, key, action))
+            outboxes[parity][target.index].entries.append((time, key, action))
             earliestOutgoing[parity] = min(earliestOutgoing[parity], time)
         } else {
             target.kernel.schedule(at: time, key: key, action)
@@ -54,9 +58,11 @@ final class Lane {
     /// Schedules what the lanes sent this one in the window of `parity`, and empties those
     /// outboxes for their owners' next use (run while no lane writes that parity).
     func collect(from lanes: [Lane], parity: Int) {
-        for sender in lanes where sender !== self && !sender.outboxes[parity][index].isEmpty {
-            for entry in sender.outboxes[parity][index] { kernel.schedule(at: entry.time, key: entry.key, entry.action) }
-            sender.outboxes[parity][index].removeAll(keepingCapacity: true)
+        for sender in lanes where sender !== self {
+            let outbox = sender.outboxes[parity][index]
+            guard !outbox.entries.isEmpty else { continue }
+            for entry in outbox.entries { kernel.schedule(at: entry.time, key: entry.key, entry.action) }
+            outbox.entries.removeAll(keepingCapacity: true)
         }
     }
 
