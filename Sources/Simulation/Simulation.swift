@@ -236,13 +236,14 @@ public final class Simulation {
     /// Runs for `duration` microseconds from now.
     public func run(for duration: Int64) { run(until: now + duration) }
 
-    /// The next event of all kernels: its time, key, and lane (`nil`: the global kernel).
-    func nextEvent() -> (time: Int64, key: UInt64, lane: Lane?)? {
-        var best = kernel.next.map { (time: $0.time, key: $0.key, lane: Lane?.none) }
-        for lane in lanes {
-            guard let next = lane.kernel.next else { continue }
+    /// The next event of all kernels: its time, key, and lane index (-1: the global kernel).
+    /// An index rather than the lane, which would be retained and released for every event.
+    func nextEvent() -> (time: Int64, key: UInt64, lane: Int)? {
+        var best = kernel.next.map { (time: $0.time, key: $0.key, lane: -1) }
+        for index in lanes.indices {
+            guard let next = lanes[index].kernel.next else { continue }
             if let current = best, (current.time, current.key) <= (next.time, next.key) { continue }
-            best = (next.time, next.key, lane)
+            best = (next.time, next.key, index)
         }
         return best
     }
@@ -252,10 +253,11 @@ public final class Simulation {
     public func step() -> Bool {
         guard let next = nextEvent() else { return false }
         clock = next.time
-        guard let lane = next.lane else {
+        guard next.lane >= 0 else {
             if let event = kernel.step() { handleGlobal(event.payload) }
             return true
         }
+        let lane = lanes[next.lane]
         guard let event = lane.kernel.step() else { return false }
         lane.now = event.time
         lane.currentKey = next.key

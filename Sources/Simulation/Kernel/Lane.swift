@@ -45,14 +45,10 @@ final class Lane {
         outboxes = (0..<2).map { _ in (0..<count).map { _ in Outbox() } }
     }
 
-    /// Schedules `action` at `time` on `target` (this lane or another).
-    func schedule(_ action: Simulation.Action, at time: Int64, key: UInt64, on target: Lane) {
-        if windowed && target !== self {
-            outboxes[parity][target.index].entries.append((time, key, action))
-            earliestOutgoing[parity] = min(earliestOutgoing[parity], time)
-        } else {
-            target.kernel.schedule(at: time, key: key, action)
-        }
+    /// Puts `action` in the outbox for lane `target`, for it to collect after the window.
+    func send(_ action: Simulation.Action, at time: Int64, key: UInt64, toLane target: Int) {
+        outboxes[parity][target].entries.append((time, key, action))
+        earliestOutgoing[parity] = min(earliestOutgoing[parity], time)
     }
 
     /// Schedules what the lanes sent this one in the window of `parity`, and empties those

@@ -60,8 +60,21 @@ extension Simulation {
         }
         nodes[index].connected.removeAll { $0 == peer }
         nodes[index].peers.disconnected(peer)
-        lane.schedule(.closeConnection(node: Int32(peer), peer: Int32(index), connection: connection),
-                      at: lane.now + minimumDelay, key: nodes[index].nextEventKey(), on: self.lane(of: peer))
+        schedule(.closeConnection(node: Int32(peer), peer: Int32(index), connection: connection),
+                 at: lane.now + minimumDelay, key: nodes[index].nextEventKey(), forNode: peer, from: lane)
+    }
+
+    /// Schedules `action` on the lane of node `node`, from code running on `lane`: through an
+    /// outbox when `lane` runs a window beside others.
+    func schedule(_ action: Action, at time: Int64, key: UInt64, forNode node: Int, from lane: Lane) {
+        let target = lanes.count == 1 ? 0 : node % lanes.count
+        if target == lane.index {
+            lane.kernel.schedule(at: time, key: key, action)
+        } else if lane.windowed {
+            lane.send(action, at: time, key: key, toLane: target)
+        } else {
+            lanes[target].kernel.schedule(at: time, key: key, action)
+        }
     }
 
     /// The close of `peer`'s connection `connection` reaches `node`.
@@ -99,9 +112,8 @@ extension Simulation {
         if case .block = message, let modelled = configuration.modelledBlockSize { size = max(size, modelled) }
         var arrival: Int64?
         var epoch: UInt32 = 0
-        let sender = nodes[from]
         // Updated in place: the link is found once and not copied back.
-        sender.links.modify(to) { link in
+        nodes[from].links.modify(to) { link in
             guard link.connected else { return }
             arrival = transmit(size: size, over: &link, from: from, to: to, now: lane.now)
             epoch = link.epoch
@@ -113,7 +125,7 @@ extension Simulation {
         } else {
             .deliver(from: Int32(from), to: Int32(to), epoch: epoch, message: message)
         }
-        lane.schedule(action, at: arrival, key: sender.nextEventKey(), on: self.lane(of: to))
+        schedule(action, at: arrival, key: nodes[from].nextEventKey(), forNode: to, from: lane)
     }
 
     /// Queues `size` bytes on `link`: the arrival time, or `nil` when the message is lost.
@@ -199,8 +211,8 @@ extension Simulation {
                 closeFromOneSide(index, dropping: peer, in: lane)
             case .setTimer(let delay, let timer):
                 let node = nodes[index]
-                lane.schedule(.timer(node: Int32(index), incarnation: Int32(node.incarnation), timer),
-                              at: lane.now + max(0, delay), key: node.nextEventKey(), on: lane)
+                lane.kernel.schedule(at: lane.now + max(0, delay), key: node.nextEventKey(),
+                                     .timer(node: Int32(index), incarnation: Int32(node.incarnation), timer))
             }
         }
         for event in result.events { nodeEvent(event, at: index, in: lane) }
