@@ -132,7 +132,10 @@ public final class Simulation {
     }
 
     /// The lane that handles node `index`'s events.
-    func lane(of index: Int) -> Lane { lanes.count == 1 ? lanes[0] : lanes[index % lanes.count] }
+    func lane(of index: Int) -> Lane { lanes[laneIndex(of: index)] }
+
+    /// The index of node `index`'s lane.
+    func laneIndex(of index: Int) -> Int { lanes.count == 1 ? 0 : index % lanes.count }
 
     /// Node `index`'s lane, its clock set to the simulation's: for global code reaching into
     /// a node (between windows, never during one).

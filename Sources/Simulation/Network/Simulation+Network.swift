@@ -67,7 +67,7 @@ extension Simulation {
     /// Schedules `action` on the lane of node `node`, from code running on `lane`: through an
     /// outbox when `lane` runs a window beside others.
     func schedule(_ action: Action, at time: Int64, key: UInt64, forNode node: Int, from lane: Lane) {
-        let target = lanes.count == 1 ? 0 : node % lanes.count
+        let target = laneIndex(of: node)
         if target == lane.index {
             lane.kernel.schedule(at: time, key: key, action)
         } else if lane.windowed {
