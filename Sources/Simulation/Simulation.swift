@@ -41,15 +41,19 @@ public final class Simulation {
     public let configuration: SimulationConfiguration
     /// Global events (mining, callbacks, mempool expiry): they run alone, between windows.
     let kernel = EventKernel<Action>()
-    /// The nodes' events, node `i` in lane `i % lanes.count`.
+    /// The nodes' events, node `i` in lane `i % lanes.count`: one lane, or
+    /// ``lanesPerThread`` per thread when they run in parallel windows.
     let lanes: [Lane]
+    /// Lanes per thread: enough that a thread done with its share of a window takes on
+    /// work left over rather than waiting, few enough that most messages stay cheap to route.
+    static let lanesPerThread = 4
     /// The time of the event being handled (or the end of the last run).
     var clock: Int64 = 0
     /// The shortest time between a node sending a message and another receiving it
     /// (latency floor plus processing delay), microseconds: a connection close takes this long.
     let minimumDelay: Int64
-    /// The length of a parallel window, microseconds, or `nil` when lanes run one event at a
-    /// time: with one lane, a zero minimum delay, or miners that react to other nodes' tips
+    /// The length of a parallel window, microseconds, or `nil` when events run one at a
+    /// time: with one thread, a zero minimum delay, or miners that react to other nodes' tips
     /// (selfish, double-spend, retargeting).
     public let parallelWindow: Int64?
     let random: DeterministicRandom
@@ -106,12 +110,13 @@ public final class Simulation {
         guard (0...1).contains(configuration.loss) else { throw SimulationError("loss \(configuration.loss) is not a probability") }
         guard configuration.targetBlockInterval > 0 else { throw SimulationError("the target block interval must be positive") }
         guard configuration.threads >= 1 else { throw SimulationError("threads must be at least 1, not \(configuration.threads)") }
-        let laneCount = min(configuration.threads, configuration.nodes.count)
-        lanes = (0..<laneCount).map { Lane(index: $0, count: laneCount) }
         minimumDelay = configuration.latency.minimum + max(0, configuration.processingDelay)
         let reactiveMiners = !configuration.params.noRetargeting
             || configuration.miners.contains { if case .honest = $0.strategy { false } else { true } }
-        parallelWindow = lanes.count > 1 && minimumDelay > 0 && !reactiveMiners ? minimumDelay : nil
+        let parallel = configuration.threads > 1 && configuration.nodes.count > 1 && minimumDelay > 0 && !reactiveMiners
+        parallelWindow = parallel ? minimumDelay : nil
+        let laneCount = parallel ? min(configuration.threads * Simulation.lanesPerThread, configuration.nodes.count) : 1
+        lanes = (0..<laneCount).map { Lane(index: $0, count: laneCount) }
         for (index, nodeConfiguration) in configuration.nodes.enumerated() {
             let node = try makeNode(index: index, configuration: nodeConfiguration)
             nodes.append(SimulatedNode(index: index, configuration: nodeConfiguration, node: node,
@@ -295,7 +300,7 @@ public final class Simulation {
     /// before the next global event: a message sent in a window arrives after it ends, so
     /// no lane can affect another within one. Global events run alone between windows.
     func runWindows(until limit: Int64, window: Int64, while condition: () -> Bool) -> Bool {
-        let workers = LaneWorkers(count: lanes.count)
+        let workers = LaneWorkers(threads: min(configuration.threads, lanes.count))
         defer { workers.stop() }
         // The parity of the last window, whose outboxes are not collected yet.
         var parity = 0
@@ -315,7 +320,7 @@ public final class Simulation {
             }
             let end = min(laneNext + window, globalNext, limit == .max ? .max : limit + 1)
             parity = 1 - parity
-            workers.run { [lanes, parity] index in self.runLane(lanes[index], parity: parity, before: end) }
+            workers.run(lanes: lanes.count) { [lanes, parity] index in self.runLane(lanes[index], parity: parity, before: end) }
             finishWindow()
         }
         return true
