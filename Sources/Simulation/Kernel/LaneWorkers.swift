@@ -18,7 +18,7 @@ final class LaneWorkers: @unchecked Sendable {
     private let started = Atomic<Int>(0)
     /// The next lane of the current window that no thread has taken.
     private let nextLane = Atomic<Int>(0)
-    /// Lanes in the current window.
+    /// Lanes in the current window (written and read as `body` is).
     private var laneCount = 0
     /// Workers done with the current window.
     private let finished = Atomic<Int>(0)
