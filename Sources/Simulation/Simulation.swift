@@ -267,11 +267,16 @@ public final class Simulation {
         }
         let lane = lanes[next.lane]
         guard let event = lane.kernel.step() else { return false }
+        run(event, key: next.key, in: lane)
+        return true
+    }
+
+    /// Runs a node's event taken off `lane`'s kernel.
+    func run(_ event: (time: Int64, payload: Action), key: UInt64, in lane: Lane) {
         lane.now = event.time
-        lane.currentKey = next.key
+        lane.currentKey = key
         prefetchNextReceiver(lane)
         handle(event.payload, in: lane)
-        return true
     }
 
     /// Warms the node that the lane's next message goes to while this event runs: with
@@ -331,10 +336,7 @@ public final class Simulation {
         lane.startWindow(parity: parity, lanes: lanes)
         defer { lane.windowed = false }
         while let next = lane.kernel.next, next.time < end, let event = lane.kernel.step() {
-            lane.now = event.time
-            lane.currentKey = next.key
-            prefetchNextReceiver(lane)
-            handle(event.payload, in: lane)
+            run(event, key: next.key, in: lane)
         }
     }
 

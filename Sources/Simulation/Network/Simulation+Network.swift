@@ -31,14 +31,19 @@ extension Simulation {
     /// Closes the connection between `a` and `b` on both sides; messages in flight are lost.
     func disconnect(_ a: Int, _ b: Int) {
         guard nodes[a].links[b]?.connected == true else { return }
-        for (x, y) in [(a, b), (b, a)] {
-            nodes[x].links.modify(y) { link in
-                link.connected = false
-                link.epoch &+= 1
-            }
-            nodes[x].connected.removeAll { $0 == y }
-            nodes[x].peers.disconnected(y)
+        closeSide(of: a, to: b)
+        closeSide(of: b, to: a)
+    }
+
+    /// Closes node `index`'s side of its connection to `peer`: the link stops carrying
+    /// messages (a new epoch drops those in flight) and the peer logic forgets the peer.
+    private func closeSide(of index: Int, to peer: Int) {
+        nodes[index].links.modify(peer) { link in
+            link.connected = false
+            link.epoch &+= 1
         }
+        nodes[index].connected.removeAll { $0 == peer }
+        nodes[index].peers.disconnected(peer)
     }
 
     func canReach(_ a: Int, _ b: Int) -> Bool {
@@ -54,12 +59,7 @@ extension Simulation {
         guard let link = nodes[index].links[peer], link.connected else { return }
         // The peer knows the connection by the epoch of the link that carries messages to it.
         let connection = link.epoch
-        nodes[index].links.modify(peer) { link in
-            link.connected = false
-            link.epoch &+= 1
-        }
-        nodes[index].connected.removeAll { $0 == peer }
-        nodes[index].peers.disconnected(peer)
+        closeSide(of: index, to: peer)
         schedule(.closeConnection(node: Int32(peer), peer: Int32(index), connection: connection),
                  at: lane.now + minimumDelay, key: nodes[index].nextEventKey(), forNode: peer, from: lane)
     }
@@ -79,14 +79,8 @@ extension Simulation {
 
     /// The close of `peer`'s connection `connection` reaches `node`.
     func closeConnection(node: Int, peer: Int, connection: UInt32) {
-        let target = nodes[node]
-        guard target.peers.isConnected(peer, connection: connection) else { return }
-        target.links.modify(peer) { link in
-            link.connected = false
-            link.epoch &+= 1
-        }
-        target.connected.removeAll { $0 == peer }
-        target.peers.disconnected(peer)
+        guard nodes[node].peers.isConnected(peer, connection: connection) else { return }
+        closeSide(of: node, to: peer)
     }
 
     // MARK: Messages
