@@ -38,15 +38,25 @@ struct Run: ParsableCommand {
     @Flag(help: "Print only failed expectations.") var quiet = false
     @Flag(help: "Narrate every event.") var verbose = false
     @Flag(help: "Print the final summary as one JSON document on stdout.") var json = false
+    @Option(help: "Threads to run the nodes on; the results are the same on any number (scenarios with `when:` conditions or reacting miners use one).")
+    var threads = 1
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, not \(threads)") }
+    }
 
     func run() throws {
         let scenario = try loadOrExit(file)
         var options = RunOptions(outputDirectory: out ?? "runs/\(scenario.name)")
         options.seed = seed
+        options.threads = threads
         options.verbosity = json || quiet ? .quiet : verbose ? .verbose : .normal
         options.colour = isatty(STDOUT_FILENO) == 1 && !json
         options.progress = isatty(STDERR_FILENO) == 1 && !json
         let runner = try ScenarioRunner(scenario: scenario, options: options)
+        if threads > 1 && runner.simulation.parallelWindow == nil {
+            FileHandle.standardError.write(Data("\(file): runs on one thread (its `when:` conditions or reacting miners need every event in turn)\n".utf8))
+        }
         let status = try runner.run()
         if json { print(runner.summaryJSON()) } else if !quiet { print("report: \(options.outputDirectory)/report.html") }
         if status != 0 { throw ExitCode(status) }

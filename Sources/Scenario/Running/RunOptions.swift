@@ -14,6 +14,10 @@ public struct RunOptions: Sendable {
     public var writeReports = true
     /// Progress lines on standard error for long runs.
     public var progress = false
+    /// Threads to run the nodes on (at least 1). The timeline, events and reports are the
+    /// same on any number; a scenario with `when:` conditions, or with miners that react to
+    /// other nodes' tips, runs on one whatever is asked (see ``ScenarioRunner/threads``).
+    public var threads = 1
 
     public init(outputDirectory: String) { self.outputDirectory = outputDirectory }
 }

@@ -37,6 +37,7 @@ public final class ScenarioRunner {
         let nodesDirectory = options.outputDirectory + "/nodes"
         if fileManager.fileExists(atPath: nodesDirectory) { try fileManager.removeItem(atPath: nodesDirectory) }
         if scenario.usesLevelDB { configuration.store = .leveldb(directory: nodesDirectory) }
+        configuration.threads = ScenarioRunner.threads(for: scenario, asked: options.threads)
         simulation = try Simulation(configuration: configuration)
         narrator = Narrator(scenario: scenario, colour: options.colour)
         events = try EventFile(path: options.outputDirectory + "/events.jsonl", enabled: options.writeReports)
@@ -67,6 +68,16 @@ public final class ScenarioRunner {
     }
 
     // MARK: Set-up
+
+    /// The threads a run of `scenario` uses when `asked` for some: one when the scenario has
+    /// `when:` conditions, which are checked against live node state after each event (in
+    /// parallel windows they would be seen only at a window's end, so actions would start at
+    /// other times than on one thread). The simulation itself falls back to one thread for
+    /// miners that react to tips (see ``Simulation/parallelWindow``).
+    public static func threads(for scenario: Scenario, asked: Int) -> Int {
+        let hasConditions = scenario.events.contains { if case .at = $0.trigger { false } else { true } }
+        return hasConditions ? 1 : asked
+    }
 
     func fund() throws {
         var funding: [(wallet: Wallet, blocks: Int)] = []

@@ -44,6 +44,10 @@ public struct JSONLine {
 
     /// A JSON string literal.
     public static func quote(_ string: String) -> String {
+        // Nearly every string (event types, keys, hashes, names) needs no escape: copy it
+        // whole rather than a scalar at a time.
+        let needsEscape = string.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        guard needsEscape else { return "\"" + string + "\"" }
         var out = "\""
         for scalar in string.unicodeScalars {
             switch scalar {
