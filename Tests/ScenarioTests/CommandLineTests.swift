@@ -105,6 +105,22 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
         #expect(lint.output.contains("Scenarios/quickstart.yml: ok"))
     }
 
+    /// `--threads` must be positive; a scenario that needs every event in turn says it runs
+    /// on one thread, and its results do not change.
+    @Test func threadsAreCheckedAndAFallbackIsSaid() throws {
+        let directory = TemporaryDirectory()
+        let refused = try regsim(["run", "Scenarios/quickstart.yml", "--threads", "0", "--out", directory.path + "/none"])
+        #expect(refused.status == 64)
+        #expect(refused.error.contains("--threads must be at least 1, not 0"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/none"))
+        let one = try regsim(["run", "Scenarios/quickstart.yml", "--json", "--out", directory.path + "/one"])
+        let two = try regsim(["run", "Scenarios/quickstart.yml", "--json", "--threads", "2", "--out", directory.path + "/two"])
+        #expect(one.status == 0 && two.status == 0)
+        #expect(two.error.contains("quickstart.yml: runs on one thread"))
+        #expect(!one.error.contains("runs on one thread"))
+        #expect(one.output == two.output)
+    }
+
     @Test func listShowsTheBundledScenarios() throws {
         let list = try regsim(["list"])
         #expect(list.status == 0)
