@@ -38,6 +38,13 @@ let bundledScenarios = ((try? FileManager.default.contentsOfDirectory(atPath: sc
         #expect(timelines[0] == timelines[1])
     }
 
+    /// The benchmark scenario (BENCHMARKS.md) stays loadable and parallel.
+    @Test func benchmarkScenarioLoads() throws {
+        let scenario = try ScenarioLoader.load(path: scenariosDirectory + "/benchmarks/big-network.yml")
+        #expect(scenario.nodeNames.count == 3_000)
+        #expect(ScenarioRunner.threads(for: scenario, asked: 2) == 2)
+    }
+
     /// Asked for two threads, scenarios run their nodes in parallel windows unless they
     /// have `when:` conditions or miners that react to tips — so the test above compares
     /// one thread with two for the others.
