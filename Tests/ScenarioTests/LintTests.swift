@@ -31,6 +31,10 @@ import Testing
          "broken.yml:6:1: YAML syntax error: did not find expected ',' or ']'"),
         ("name: t\nduration: 1h\nnetwork:\n  nodes: 2\n  relay: pushy\n",
          "broken.yml:5:10: network.relay: unknown value 'pushy'; did you mean 'push'? (expected one of: inv, headers, compact, push)"),
+        ("name: t\nduration: 1h\nnetwork:\n  nodes: {count: 12, regions: mars}\n",
+         "broken.yml:4:31: network.nodes.regions: unknown value 'mars' (expected one of: simblock, north-america, europe, south-america, asia-pacific, japan, australia)"),
+        ("name: t\nduration: 1h\nnetwork:\n  nodes: {regions: simblock}\n",
+         "broken.yml:4:10: network.nodes.count: missing: how many nodes, up to 100,000"),
         (valid + "\nexpect:\n  - {miner: m, share: about half}\n",
          "broken.yml:10:23: expect[0].share: expected a comparison such as '>= 2', '< 5%' or '< 7m', found 'about half'"),
     ])
@@ -41,6 +45,22 @@ import Testing
         } catch {
             #expect(error.diagnostics.map(\.description).contains(message), "\(error.diagnostics.map(\.description))")
         }
+    }
+
+    /// `{count, regions}` names the nodes `n1` … and places them: SimBlock's 2019
+    /// proportions with each region's bandwidth, or all in one region.
+    @Test func nodeCountsSpreadOverRegions() throws {
+        let spread = try ScenarioLoader.load(yaml: "name: t\nduration: 1h\nnetwork:\n  nodes: {count: 1000, regions: simblock}\n  topology: bitcoin\n", file: "r.yml")
+        let nodes = spread.configuration.nodes
+        #expect(nodes.count == 1_000 && nodes[0].name == "n1" && nodes[999].name == "n1000")
+        let europe = nodes.filter { $0.region == .europe }
+        #expect(europe.count == 499)  // positions 332.5 … 830.5 of 1,000 fall in its 49.98 %
+        #expect(nodes.filter { $0.region == .northAmerica }.count == 332)
+        #expect(Set(nodes.map(\.region)).count == 6)
+        #expect(europe.allSatisfy { $0.uploadBitsPerSecond == 20_700_000 && $0.downloadBitsPerSecond == 40_000_000 })
+        let japan = try ScenarioLoader.load(yaml: "name: t\nduration: 1h\nnetwork:\n  nodes: {count: 3, regions: japan}\n  bandwidth: 1MB/s\n", file: "r.yml")
+        #expect(japan.configuration.nodes.map(\.region) == [.japan, .japan, .japan])
+        #expect(japan.configuration.nodes.allSatisfy { $0.uploadBitsPerSecond == 8_000_000 })
     }
 
     /// Every problem of a file is reported at once.

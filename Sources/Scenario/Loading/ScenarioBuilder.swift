@@ -103,7 +103,10 @@ final class ScenarioBuilder {
         if node.scalar != nil {
             guard let count = reader.integer(node, path, range: 1...100_000) else { return }
             configuration.nodes = NodeConfiguration.named(count: count)
+        } else if node.mapping != nil {
+            readNodeCount(node, path)
         } else if let items = reader.sequence(node, path) {
+            var names = Set<String>()
             for (index, item) in items.enumerated() {
                 let itemPath = "\(path)[\(index)]"
                 var entry = NodeConfiguration(name: "")
@@ -124,11 +127,36 @@ final class ScenarioBuilder {
                     reader.error(item, itemPath, "a node needs a name")
                     continue
                 }
-                if configuration.nodes.contains(where: { $0.name == entry.name }) { reader.error(item, itemPath, "node '\(entry.name)' is listed twice") }
+                if !names.insert(entry.name).inserted { reader.error(item, itemPath, "node '\(entry.name)' is listed twice") }
                 configuration.nodes.append(entry)
             }
         }
         nodeNames = configuration.nodes.map(\.name)
+    }
+
+    /// `{count: N, regions: R}`: nodes `n1` … `nN`, spread over SimBlock's six regions in
+    /// its 2019 Bitcoin proportions with each region's bandwidth (`regions: simblock`), or
+    /// all in one region (`regions: europe`).
+    func readNodeCount(_ node: Node, _ path: String) {
+        guard let entries = reader.mapping(node, path, allowed: ["count", "regions"]) else { return }
+        var fields: [String: Node] = [:]
+        for (key, value, _) in entries { fields[key] = value }
+        guard let countNode = fields["count"] else {
+            reader.error(node, "\(path).count", "missing: how many nodes, up to 100,000")
+            return
+        }
+        guard let count = reader.integer(countNode, "\(path).count", range: 1...100_000) else { return }
+        let spread = "simblock"
+        let regions = fields["regions"].flatMap { reader.choice($0, "\(path).regions", [spread] + Region.allCases.map(\.name)) }
+        switch regions {
+        case spread?:
+            configuration.nodes = NodeConfiguration.regional(count: count)
+        case let name?:
+            let region = Region(name: name) ?? .northAmerica
+            configuration.nodes = (1...count).map { NodeConfiguration(name: "n\($0)", region: region) }
+        case nil:
+            configuration.nodes = NodeConfiguration.named(count: count)
+        }
     }
 
     func readBandwidth(_ node: Node, _ path: String) -> (Double?, Double?) {
