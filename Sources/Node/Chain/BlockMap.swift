@@ -23,15 +23,21 @@ struct BlockMap {
     }
 
     /// The entry for `hash`, if the node knows the header.
+    ///
+    /// Probing compares tags and tests slots for emptiness without touching (retaining) the
+    /// entries passed over: in a large simulation their memory is rarely in cache, and a
+    /// hash the node does not know yet (the first `inv` of each block) passes several.
     subscript(hash: BlockHash) -> BlockIndex? {
         let tag = hash.hash.w0
-        let mask = slots.count - 1
-        var position = Int(truncatingIfNeeded: tag) & mask
-        while let entry = slots[position].entry {
-            if slots[position].tag == tag && entry.hash == hash { return entry }
-            position = (position + 1) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var position = Int(truncatingIfNeeded: tag) & mask
+            while slots[position].entry != nil {
+                if slots[position].tag == tag, let entry = slots[position].entry, entry.hash == hash { return entry }
+                position = (position + 1) & mask
+            }
+            return nil
         }
-        return nil
     }
 
     /// Adds `entry` under its hash, replacing an entry with the same hash.
@@ -52,8 +58,8 @@ struct BlockMap {
         if (count + 1) * 4 > slots.count * 3 { rehash(to: slots.count * 2) }
         let mask = slots.count - 1
         var position = Int(truncatingIfNeeded: tag) & mask
-        while let existing = slots[position].entry {
-            if slots[position].tag == tag && existing.hash == entry.hash {
+        while slots[position].entry != nil {
+            if slots[position].tag == tag, let existing = slots[position].entry, existing.hash == entry.hash {
                 slots[position].entry = entry
                 return
             }
