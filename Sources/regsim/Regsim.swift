@@ -38,7 +38,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Print only failed expectations.") var quiet = false
     @Flag(help: "Narrate every event.") var verbose = false
     @Flag(help: "Print the final summary as one JSON document on stdout.") var json = false
-    @Option(help: "Threads to run the nodes on; the results are the same on any number (scenarios with `when:` conditions or reacting miners use one).")
+    @Option(help: "Threads to run the nodes on; the results are the same on any number (scenarios with `when:` conditions, reacting miners or a latency that can be zero use one).")
     var threads = 1
 
     func validate() throws {
@@ -55,7 +55,7 @@ struct Run: ParsableCommand {
         options.progress = isatty(STDERR_FILENO) == 1 && !json
         let runner = try ScenarioRunner(scenario: scenario, options: options)
         if threads > 1 && runner.simulation.parallelWindow == nil {
-            FileHandle.standardError.write(Data("\(file): runs on one thread (its `when:` conditions or reacting miners need every event in turn)\n".utf8))
+            FileHandle.standardError.write(Data("\(file): runs on one thread (`when:` conditions, reacting miners or a latency that can be zero need every event in turn)\n".utf8))
         }
         let status = try runner.run()
         if json { print(runner.summaryJSON()) } else if !quiet { print("report: \(options.outputDirectory)/report.html") }

@@ -15,8 +15,10 @@ public struct RunOptions: Sendable {
     /// Progress lines on standard error for long runs.
     public var progress = false
     /// Threads to run the nodes on (at least 1). The timeline, events and reports are the
-    /// same on any number; a scenario with `when:` conditions, or with miners that react to
-    /// other nodes' tips, runs on one whatever is asked (see ``ScenarioRunner/threads``).
+    /// same on any number; a scenario with `when:` conditions, with miners that react to
+    /// other nodes' tips, or with a latency model that can draw zero (normal, log-normal)
+    /// runs on one whatever is asked (see ``ScenarioRunner/threads(for:asked:)`` and
+    /// ``Simulation/parallelWindow``).
     public var threads = 1
 
     public init(outputDirectory: String) { self.outputDirectory = outputDirectory }
