@@ -73,7 +73,8 @@ public final class ScenarioRunner {
     /// `when:` conditions, which are checked against live node state after each event (in
     /// parallel windows they would be seen only at a window's end, so actions would start at
     /// other times than on one thread). The simulation itself falls back to one thread for
-    /// miners that react to tips (see ``Simulation/parallelWindow``).
+    /// miners that react to tips and for a latency that can be zero (see
+    /// ``Simulation/parallelWindow``).
     public static func threads(for scenario: Scenario, asked: Int) -> Int {
         let hasConditions = scenario.events.contains { if case .at = $0.trigger { false } else { true } }
         return hasConditions ? 1 : asked
