@@ -71,9 +71,7 @@ extension Simulation {
 
     /// Announces mempool additions made outside the peer logic (wallet sends).
     func relay(_ update: MempoolUpdate, from index: Int) {
-        output.removeAll()
-        nodes[index].peers.relayLocalTransactions(update, now: protocolTime, into: &output)
-        process(node: index)
+        act(on: index) { $0.relayLocalTransactions(update, now: protocolTime, into: &$1) }
     }
 
     // MARK: Blocks
@@ -104,8 +102,6 @@ extension Simulation {
         let update: ChainUpdate
         do { update = try nodes[index].node.reconsiderBlock(hash, now: unixTime) } catch { throw SimulationError("reconsiderblock on \(nodes[index].configuration.name): \(error)") }
         if !update.isEmpty { chainUpdated(update, at: index, in: globalLane(of: index)) }
-        output.removeAll()
-        nodes[index].peers.requestSync(into: &output)
-        process(node: index)
+        act(on: index) { $0.requestSync(into: &$1) }
     }
 }

@@ -81,7 +81,6 @@ public final class Simulation {
     var observers: [(SimulationEvent) -> Void] = []
     var callbacks: [Int: (Simulation) -> Void] = [:]
     var nextCallback = 0
-    var output = PeerOutput()
     /// Partition groups by node (`nil`: one network).
     var partitionGroup: [Int]?
     /// Every block found in the run, for metrics and for withholding miners adopting a chain.

@@ -42,9 +42,9 @@ extension Simulation {
     func broadcastPayment(miner index: Int) {
         guard let payment = miners[index].attack?.payment else { return }
         let nodeIndex = miners[index].configuration.nodes[0]
-        output.removeAll()
-        for peer in nodes[nodeIndex].connected { nodes[nodeIndex].peers.sendTransaction(payment, to: peer, into: &output) }
-        process(node: nodeIndex)
+        act(on: nodeIndex) { peers, output in
+            for peer in nodes[nodeIndex].connected { peers.sendTransaction(payment, to: peer, into: &output) }
+        }
         miners[index].attack?.phase = .racing
         emit(.attack(time: now, miner: index, phase: "payment-broadcast", detail: "\(payment.txid)"))
         checkRelease(miner: index)

@@ -59,9 +59,7 @@ extension Simulation {
         recordBlock(block, miner: miner, height: height)
         emit(.blockFound(time: now, miner: miner, node: nodeIndex, hash: block.hash, height: height,
                          transactions: block.transactions.count, published: publish))
-        output.removeAll()
-        nodes[nodeIndex].peers.submitLocalBlock(block, relay: publish, now: protocolTime, into: &output)
-        process(node: nodeIndex)
+        act(on: nodeIndex) { $0.submitLocalBlock(block, relay: publish, now: protocolTime, into: &$1) }
     }
 
     /// Reschedules miners whose rate depends on node `index`'s tip (retargeting), and lets
@@ -121,9 +119,7 @@ extension Simulation {
         guard let last = published.last else { return }
         miners[miner].selfish?.publishedHeight = height
         emit(.blocksPublished(time: now, miner: miner, count: published.count, tip: last.hash))
-        output.removeAll()
-        nodes[nodeIndex].peers.publish(published, now: protocolTime, into: &output)
-        process(node: nodeIndex)
+        act(on: nodeIndex) { $0.publish(published, now: protocolTime, into: &$1) }
     }
 
     /// The withholding miner gives up its branch and takes the public chain ending at
@@ -131,12 +127,9 @@ extension Simulation {
     /// from any peer that has them.
     func adoptPublicChain(miner: Int, toward hash: BlockHash) {
         let nodeIndex = miners[miner].configuration.nodes[0]
-        let peers = nodes[nodeIndex].peers
-        for missing in peers.node.chain.blocksToDownload(toward: hash, limit: .max) {
+        for missing in nodes[nodeIndex].node.chain.blocksToDownload(toward: hash, limit: .max) {
             guard let block = blocks[missing] else { return }
-            output.removeAll()
-            peers.submitLocalBlock(block, relay: false, now: protocolTime, into: &output)
-            process(node: nodeIndex)
+            act(on: nodeIndex) { $0.submitLocalBlock(block, relay: false, now: protocolTime, into: &$1) }
         }
     }
 
@@ -148,9 +141,7 @@ extension Simulation {
         for other in miners.indices where other != miner && miners[other].selfish == nil {
             guard miners[miner].random.nextUnit() < gamma else { continue }
             for nodeIndex in miners[other].configuration.nodes where nodes[nodeIndex].online {
-                output.removeAll()
-                nodes[nodeIndex].peers.submitLocalBlock(block, relay: false, now: protocolTime, into: &output)
-                process(node: nodeIndex)
+                act(on: nodeIndex) { $0.submitLocalBlock(block, relay: false, now: protocolTime, into: &$1) }
                 guard let changed = try? nodes[nodeIndex].node.preciousBlock(block.hash, now: unixTime), !changed.update.isEmpty else { continue }
                 chainUpdated(changed.update, at: nodeIndex, in: globalLane(of: nodeIndex))
             }

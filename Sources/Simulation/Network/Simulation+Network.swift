@@ -18,14 +18,10 @@ extension Simulation {
             nodes[a].connected.append(b)
         }
         // Each side knows the connection by the epoch of the link that carries messages to it.
-        output.removeAll()
         let fromDialler = nodes[dialler].links[acceptor]?.epoch ?? 0
-        nodes[acceptor].peers.connected(dialler, inbound: true, connection: fromDialler, now: protocolTime, into: &output)
-        process(node: acceptor)
-        output.removeAll()
+        act(on: acceptor) { $0.connected(dialler, inbound: true, connection: fromDialler, now: protocolTime, into: &$1) }
         let fromAcceptor = nodes[acceptor].links[dialler]?.epoch ?? 0
-        nodes[dialler].peers.connected(acceptor, inbound: false, connection: fromAcceptor, now: protocolTime, into: &output)
-        process(node: dialler)
+        act(on: dialler) { $0.connected(acceptor, inbound: false, connection: fromAcceptor, now: protocolTime, into: &$1) }
     }
 
     /// Closes the connection between `a` and `b` on both sides; messages in flight are lost.
@@ -175,13 +171,12 @@ extension Simulation {
         process(node: to, in: lane)
     }
 
-    /// Carries out what a node's peer logic put in the simulation's ``output`` buffer, from
-    /// global code (a mined block, a scripted transaction, a connection opening).
-    func process(node index: Int) {
+    /// Lets node `index`'s peer logic act from global code (a mined block, a scripted
+    /// transaction, a connection opening) and carries out what it asks for.
+    func act(on index: Int, _ body: (PeerManager, inout PeerOutput) -> Void) {
         var result = PeerOutput()
-        swap(&result, &output)
+        body(nodes[index].peers, &result)
         carryOut(&result, node: index, in: globalLane(of: index))
-        if output.actions.capacity == 0 && output.events.capacity == 0 { output = result }
     }
 
     /// Carries out what a node's peer logic put in its lane's output buffer.
