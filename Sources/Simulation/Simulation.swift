@@ -278,11 +278,12 @@ public final class Simulation {
         handle(event.payload, in: lane)
     }
 
-    /// Warms the node that the lane's next message goes to while this event runs: with
+    /// Warms the node that the lane's next event is for while this event runs: with
     /// thousands of nodes, each delivery otherwise starts with cache misses on the receiver.
+    /// (Read from the event's tag: matching on the payload would copy it.)
     func prefetchNextReceiver(_ lane: Lane) {
-        guard let next = lane.kernel.upcomingPayload, case .deliver(_, let to, _, _) = next.pointee else { return }
-        CacheHint.prefetch(nodes[Int(to)])
+        guard let node = lane.kernel.upcomingTag else { return }
+        CacheHint.prefetch(nodes[Int(node)])
     }
 
     /// Runs until `condition` holds (checked after each event, or after each window when

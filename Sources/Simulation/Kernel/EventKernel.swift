@@ -15,16 +15,18 @@ public struct EventID: Hashable, Sendable {
 /// in the heap and is skipped when it comes up.
 public final class EventKernel<Payload> {
     /// A heap entry stays small (24 bytes) whatever the payload: payloads wait in a slab and
-    /// the heap moves only their slot numbers.
+    /// the heap moves only their slot numbers, with the caller's 32-bit tag beside them.
     @usableFromInline struct Entry {
         @usableFromInline let time: Int64
         @usableFromInline let sequence: UInt64
-        @usableFromInline let slot: Int
+        @usableFromInline let slot: Int32
+        @usableFromInline let tag: Int32
 
-        @inlinable init(time: Int64, sequence: UInt64, slot: Int) {
+        @inlinable init(time: Int64, sequence: UInt64, slot: Int, tag: Int32) {
             self.time = time
             self.sequence = sequence
-            self.slot = slot
+            self.slot = Int32(truncatingIfNeeded: slot)
+            self.tag = tag
         }
 
         @inlinable func precedes(_ other: Entry) -> Bool {
@@ -55,7 +57,7 @@ public final class EventKernel<Payload> {
     }
 
     deinit {
-        for entry in heap { (payloads + entry.slot).deinitialize(count: 1) }
+        for entry in heap { (payloads + Int(entry.slot)).deinitialize(count: 1) }
         payloads.deallocate()
     }
 
@@ -64,7 +66,7 @@ public final class EventKernel<Payload> {
 
     /// Schedules `payload` at absolute time `time` (not before now).
     @inlinable @discardableResult
-    public func schedule(at time: Int64, _ payload: Payload) -> EventID {
+    public func schedule(at time: Int64, _ payload: consuming Payload) -> EventID {
         let id = schedule(at: time, key: nextSequence, payload)
         nextSequence += 1
         return id
@@ -74,12 +76,15 @@ public final class EventKernel<Payload> {
     /// instead of by the order of scheduling. For callers that keep several kernels and need
     /// one order across them (keys must be unique across those kernels, and events
     /// scheduled with a key cannot be cancelled).
+    ///
+    /// `tag` is the caller's to use: ``upcomingTag`` reads it for the next event without
+    /// touching its payload (a simulation tags each event with the node it is for).
     @inlinable @discardableResult
-    public func schedule(at time: Int64, key: UInt64, _ payload: Payload) -> EventID {
+    public func schedule(at time: Int64, key: UInt64, tag: Int32 = 0, _ payload: consuming Payload) -> EventID {
         precondition(time >= clock, "events cannot be scheduled in the past")
         let slot = freeSlots.popLast() ?? newSlot()
         (payloads + slot).initialize(to: payload)
-        let entry = Entry(time: time, sequence: key, slot: slot)
+        let entry = Entry(time: time, sequence: key, slot: slot, tag: tag)
         heap.append(entry)
         siftUp(heap.count - 1)
         return EventID(sequence: key)
@@ -122,23 +127,21 @@ public final class EventKernel<Payload> {
 
     /// Asks the cache for the payloads of the next two events (the top and the smaller of
     /// its children): they were written long ago and are rarely still cached. By the time
-    /// they run, they are, and the caller can look one event ahead (``upcomingPayload``).
+    /// they run, they are.
     @inlinable func prefetchUpcoming() {
         guard let next = heap.first else { return }
-        CacheHint.prefetch(payloads + next.slot)
+        CacheHint.prefetch(payloads + Int(next.slot))
         guard heap.count > 1 else { return }
         let second = heap.count > 2 && heap[2].precedes(heap[1]) ? heap[2] : heap[1]
-        CacheHint.prefetch(payloads + second.slot)
+        CacheHint.prefetch(payloads + Int(second.slot))
     }
 
-    /// The payload of the next event to run, in place (valid until the kernel next changes).
-    @inlinable var upcomingPayload: UnsafePointer<Payload>? {
-        heap.first.map { UnsafePointer(payloads + $0.slot) }
-    }
+    /// The tag of the next event to run (see ``schedule(at:key:tag:_:)``).
+    @inlinable public var upcomingTag: Int32? { heap.first?.tag }
 
-    @inlinable func takePayload(_ slot: Int) -> Payload {
-        freeSlots.append(slot)
-        return (payloads + slot).move()
+    @inlinable func takePayload(_ slot: Int32) -> Payload {
+        freeSlots.append(Int(slot))
+        return (payloads + Int(slot)).move()
     }
 
     /// A slot never used before, growing the slab (moving the payloads) when it is full.
@@ -152,6 +155,7 @@ public final class EventKernel<Payload> {
             payloads = grown
             slotCapacity = capacity
         }
+        precondition(slotsUsed < Int(Int32.max), "more than 2^31 events pending")
         slotsUsed += 1
         return slotsUsed - 1
     }

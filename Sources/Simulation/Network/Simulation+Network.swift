@@ -62,14 +62,14 @@ extension Simulation {
 
     /// Schedules `action` on the lane of node `node`, from code running on `lane`: through an
     /// outbox when `lane` runs a window beside others.
-    func schedule(_ action: Action, at time: Int64, key: UInt64, forNode node: Int, from lane: Lane) {
+    func schedule(_ action: consuming Action, at time: Int64, key: UInt64, forNode node: Int, from lane: Lane) {
         let target = laneIndex(of: node)
         if target == lane.index {
-            lane.kernel.schedule(at: time, key: key, action)
+            lane.kernel.schedule(at: time, key: key, tag: Int32(node), action)
         } else if lane.windowed {
-            lane.send(action, at: time, key: key, toLane: target)
+            lane.send(action, at: time, key: key, forNode: Int32(node), toLane: target)
         } else {
-            lanes[target].kernel.schedule(at: time, key: key, action)
+            lanes[target].kernel.schedule(at: time, key: key, tag: Int32(node), action)
         }
     }
 
@@ -200,7 +200,7 @@ extension Simulation {
                 closeFromOneSide(index, dropping: peer, in: lane)
             case .setTimer(let delay, let timer):
                 let node = nodes[index]
-                lane.kernel.schedule(at: lane.now + max(0, delay), key: node.nextEventKey(),
+                lane.kernel.schedule(at: lane.now + max(0, delay), key: node.nextEventKey(), tag: Int32(index),
                                      .timer(node: Int32(index), incarnation: Int32(node.incarnation), timer))
             }
         }
@@ -212,7 +212,7 @@ extension Simulation {
     /// demonstrations of malformed data and misbehaving peers).
     public func injectBytes(_ bytes: [UInt8], from: Int, to: Int) {
         guard let link = nodes[from].links[to], link.connected else { return }
-        lane(of: to).kernel.schedule(at: clock, key: nodes[from].nextEventKey(),
+        lane(of: to).kernel.schedule(at: clock, key: nodes[from].nextEventKey(), tag: Int32(to),
                                      .deliverBytes(from: Int32(from), to: Int32(to), epoch: link.epoch, bytes: bytes))
     }
 
