@@ -265,17 +265,17 @@ public final class Simulation {
             return true
         }
         let lane = lanes[next.lane]
-        guard let event = lane.kernel.step() else { return false }
-        run(event, key: next.key, in: lane)
+        guard let (time, payload) = lane.kernel.step() else { return false }
+        run(payload, at: time, key: next.key, in: lane)
         return true
     }
 
-    /// Runs a node's event taken off `lane`'s kernel.
-    func run(_ event: (time: Int64, payload: Action), key: UInt64, in lane: Lane) {
-        lane.now = event.time
+    /// Runs a node's event taken off `lane`'s kernel (consumed: passed on without a copy).
+    func run(_ payload: consuming Action, at time: Int64, key: UInt64, in lane: Lane) {
+        lane.now = time
         lane.currentKey = key
         prefetchNextReceiver(lane)
-        handle(event.payload, in: lane)
+        handle(payload, in: lane)
     }
 
     /// Warms the node that the lane's next event is for while this event runs: with
@@ -335,8 +335,8 @@ public final class Simulation {
     func runLane(_ lane: Lane, parity: Int, before end: Int64) {
         lane.startWindow(parity: parity, lanes: lanes)
         defer { lane.windowed = false }
-        while let next = lane.kernel.next, next.time < end, let event = lane.kernel.step() {
-            run(event, key: next.key, in: lane)
+        while let next = lane.kernel.next, next.time < end, let (time, payload) = lane.kernel.step() {
+            run(payload, at: time, key: next.key, in: lane)
         }
     }
 
@@ -392,8 +392,8 @@ public final class Simulation {
     }
 
     /// Handles a node's event on its lane.
-    func handle(_ action: Action, in lane: Lane) {
-        switch action {
+    func handle(_ action: consuming Action, in lane: Lane) {
+        switch consume action {
         case let .deliver(from, to, epoch, message):
             deliver(message, from: Int(from), to: Int(to), epoch: epoch, in: lane)
         case let .deliverBytes(from, to, epoch, bytes):

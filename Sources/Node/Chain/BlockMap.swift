@@ -16,10 +16,14 @@ struct BlockMap {
     }
 
     private var slots: [Slot]
+    /// `slots.count - 1`, kept here so that a lookup goes straight to its slot rather than
+    /// first reading the count from the array's header (another cache miss in a large simulation).
+    private var mask: Int
     private(set) var count = 0
 
     init() {
         slots = Array(repeating: Slot(tag: 0, entry: nil), count: 8)
+        mask = 7
     }
 
     /// The entry for `hash`, if the node knows the header.
@@ -29,8 +33,9 @@ struct BlockMap {
     /// hash the node does not know yet (the first `inv` of each block) passes several.
     subscript(hash: BlockHash) -> BlockIndex? {
         let tag = hash.hash.w0
-        return slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
+        let mask = mask
+        return slots.withUnsafeBufferPointer { buffer in
+            guard let slots = buffer.baseAddress else { return nil }
             var position = Int(truncatingIfNeeded: tag) & mask
             while slots[position].entry != nil {
                 if slots[position].tag == tag, let entry = slots[position].entry, entry.hash == hash { return entry }
@@ -56,7 +61,6 @@ struct BlockMap {
 
     private mutating func insert(_ entry: BlockIndex, tag: UInt64) {
         if (count + 1) * 4 > slots.count * 3 { rehash(to: slots.count * 2) }
-        let mask = slots.count - 1
         var position = Int(truncatingIfNeeded: tag) & mask
         while slots[position].entry != nil {
             if slots[position].tag == tag, let existing = slots[position].entry, existing.hash == entry.hash {
@@ -69,11 +73,16 @@ struct BlockMap {
         count += 1
     }
 
+    /// Moves the entries to a table of `slotCount` slots. Moved, not copied: copying would
+    /// retain and release every entry, touching each one's memory.
     private mutating func rehash(to slotCount: Int) {
-        let old = slots
-        slots = Array(repeating: Slot(tag: 0, entry: nil), count: slotCount)
+        var old = Array(repeating: Slot(tag: 0, entry: nil), count: slotCount)
+        swap(&old, &slots)
+        mask = slotCount - 1
         count = 0
-        for slot in old { if let entry = slot.entry { insert(entry, tag: slot.tag) } }
+        for index in old.indices {
+            if let entry = old[index].entry.take() { insert(entry, tag: old[index].tag) }
+        }
     }
 
     /// The power of two that holds `count` entries at most three quarters full.
