@@ -278,12 +278,15 @@ public final class Simulation {
         handle(payload, in: lane)
     }
 
-    /// Warms the node that the lane's next event is for while this event runs: with
-    /// thousands of nodes, each delivery otherwise starts with cache misses on the receiver.
-    /// (Read from the event's tag: matching on the payload would copy it.)
+    /// Warms the nodes of the lane's next two events while this one runs, in two steps: with
+    /// thousands of nodes, each delivery otherwise starts with a chain of cache misses (node,
+    /// peer logic, peer table, chain state). The node of the event after next is asked for
+    /// now; the next event's node, asked for one event ago, is in cache, so the addresses of
+    /// its peer logic's state can be read from it and asked for in turn. (Nodes are read from
+    /// the events' tags: matching on the payloads would copy them.)
     func prefetchNextReceiver(_ lane: Lane) {
-        guard let node = lane.kernel.upcomingTag else { return }
-        CacheHint.prefetch(nodes[Int(node)])
+        if let node = lane.kernel.upcomingTag { nodes[Int(node)].cacheLines.prefetch() }
+        if let node = lane.kernel.secondUpcomingTag { CacheHint.prefetch(nodes[Int(node)]) }
     }
 
     /// Runs until `condition` holds (checked after each event, or after each window when

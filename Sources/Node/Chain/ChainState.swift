@@ -12,6 +12,9 @@ import Consensus
 /// call stored is on disk when it returns; see ``ChainOptions/flushInterval`` for batched
 /// coin writes. It is driven by calls and reads no clock: callers pass the current time.
 public final class ChainState {
+    /// First, so that it shares the object's first cache line (see ``PeerManager/cacheLines``):
+    /// nearly every message a node gets looks a block up here.
+    var index = BlockMap()
     public let params: ChainParams
     public let options: ChainOptions
     let store: any KeyValueStore
@@ -19,7 +22,6 @@ public final class ChainState {
     /// Header records, shared with the other chain states of a simulation.
     let headers: HeaderCache
 
-    var index = BlockMap()
     var chain = ActiveChain()
     let coins: UTXOCache
     var bestHeader: BlockIndex

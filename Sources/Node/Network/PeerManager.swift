@@ -118,13 +118,14 @@ public final class PeerManager {
         }
     }
 
-    public let node: FullNode
+    /// Peers in connection order: announcements go out in a deterministic order. First, with
+    /// `chain`, so that both share the object's first cache line (see ``cacheLines``).
+    var peers = SmallIntMap<Peer>()
     /// The node's chain state (read for every message, so kept one step closer).
     let chain: ChainState
+    public let node: FullNode
     public var options: PeerOptions
     var random: DeterministicRandom
-    /// Peers in connection order: announcements go out in a deterministic order.
-    var peers = SmallIntMap<Peer>()
     var blocksInFlight: [BlockHash: PeerID] = [:]
     var transactionsInFlight: [Txid: PeerID] = [:]
     var recentRejects = Set<Txid>()
@@ -141,6 +142,15 @@ public final class PeerManager {
 
     /// The connected peers, in connection order.
     public var connectedPeers: [PeerID] { peers.keys }
+
+    /// What handling a message reads first: this object, the peer table and the chain state
+    /// (whose block index comes first in it). A simulation with thousands of nodes asks for
+    /// them just before the node's next message, which otherwise starts with a chain of cache
+    /// misses. Valid until the peer table changes (stale addresses are harmless).
+    public var cacheLines: CacheLines {
+        let table = peers.storageAddresses
+        return CacheLines(CacheLines.address(of: self), table.keys, table.values, CacheLines.address(of: chain))
+    }
 
     /// True when `connection` is the open connection to `peer`.
     public func isConnected(_ peer: PeerID, connection: UInt32) -> Bool {

@@ -68,6 +68,11 @@ public struct SmallIntMap<Value> {
 }
 
 extension SmallIntMap {
+    /// Where the keys and the values are held, for prefetching later (see ``CacheLines``).
+    @inlinable public var storageAddresses: (keys: UnsafeRawPointer?, values: UnsafeRawPointer?) {
+        (storedKeys.withUnsafeBytes { $0.baseAddress }, storedValues.withUnsafeBytes { $0.baseAddress })
+    }
+
     /// Asks the cache for the keys and the values held inline (not what they refer to): for
     /// a caller about to look up many keys a little later.
     @inlinable public func prefetchStorage() {

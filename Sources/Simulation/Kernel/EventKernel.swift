@@ -139,6 +139,13 @@ public final class EventKernel<Payload> {
     /// The tag of the next event to run (see ``schedule(at:key:tag:_:)``).
     @inlinable public var upcomingTag: Int32? { heap.first?.tag }
 
+    /// The tag of the event after the next one (the earlier of the top's children), unless
+    /// an event scheduled in between comes first.
+    @inlinable public var secondUpcomingTag: Int32? {
+        guard heap.count > 1 else { return nil }
+        return heap.count > 2 && heap[2].precedes(heap[1]) ? heap[2].tag : heap[1].tag
+    }
+
     @inlinable func takePayload(_ slot: Int32) -> Payload {
         freeSlots.append(Int(slot))
         return (payloads + Int(slot)).move()

@@ -3,11 +3,14 @@ import Node
 
 /// A node of the simulation: a full node, its peer protocol, and its place in the network.
 final class SimulatedNode {
+    // The fields a delivery reads first share the object's first cache line.
+    /// Where its peer logic's state was after its last event, to prefetch before its next.
+    var cacheLines = CacheLines()
+    var peers: PeerManager
+    var online = true
     let index: Int
     let configuration: NodeConfiguration
     var node: FullNode
-    var peers: PeerManager
-    var online = true
     /// Its connections in the topology: the peer and whether this node dialled.
     var neighbours: [(peer: Int, outbound: Bool)] = []
     /// Peers with an open connection, in the order they connected.

@@ -152,6 +152,7 @@ extension Simulation {
         if case .block = message { receiver.links.prefetchStorage() }
         lane.output.removeAll()
         guard receiver.peers.receive(message, from: from, connection: epoch, now: protocolTime(at: lane.now), into: &lane.output) else { return }
+        receiver.cacheLines = receiver.peers.cacheLines
         lane.messagesDelivered &+= 1
         process(node: to, in: lane)
     }

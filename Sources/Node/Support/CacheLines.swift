@@ -1,0 +1,34 @@
+/// A few addresses a piece of work will read first, kept so that they can be asked of the
+/// cache (``CacheHint``) shortly before that work runs.
+///
+/// Contract: the addresses are only ever prefetched, never read through, so a set taken
+/// before the structures it names moved or were freed is harmless (merely useless).
+public struct CacheLines: Sendable {
+    // Fixed fields rather than an array: a set is read from an object that is itself barely
+    // in cache, and an array would add one more dependent load.
+    @usableFromInline nonisolated(unsafe) var first: UnsafeRawPointer?
+    @usableFromInline nonisolated(unsafe) var second: UnsafeRawPointer?
+    @usableFromInline nonisolated(unsafe) var third: UnsafeRawPointer?
+    @usableFromInline nonisolated(unsafe) var fourth: UnsafeRawPointer?
+
+    public init(_ first: UnsafeRawPointer? = nil, _ second: UnsafeRawPointer? = nil,
+                _ third: UnsafeRawPointer? = nil, _ fourth: UnsafeRawPointer? = nil) {
+        self.first = first
+        self.second = second
+        self.third = third
+        self.fourth = fourth
+    }
+
+    /// Asks for each line.
+    @inlinable public func prefetch() {
+        if let first { CacheHint.prefetch(first) }
+        if let second { CacheHint.prefetch(second) }
+        if let third { CacheHint.prefetch(third) }
+        if let fourth { CacheHint.prefetch(fourth) }
+    }
+
+    /// The address of `object`'s first line, without retaining it.
+    @inlinable public static func address<Object: AnyObject>(of object: Object) -> UnsafeRawPointer {
+        UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque())
+    }
+}
