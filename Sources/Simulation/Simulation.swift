@@ -280,13 +280,20 @@ public final class Simulation {
 
     /// Warms the nodes of the lane's next two events while this one runs, in two steps: with
     /// thousands of nodes, each delivery otherwise starts with a chain of cache misses (node,
-    /// peer logic, peer table, chain state). The node of the event after next is asked for
-    /// now; the next event's node, asked for one event ago, is in cache, so the addresses of
-    /// its peer logic's state can be read from it and asked for in turn. (Nodes are read from
-    /// the events' tags: matching on the payloads would copy them.)
+    /// peer logic, peer table, chain state, block index slot). The node of the event after
+    /// next is asked for now; the next event's node, asked for one event ago, is in cache, so
+    /// the addresses of its peer logic's state can be read from it and asked for in turn,
+    /// with the block index slot of the hash the message names (the event's hint). Nodes and
+    /// hashes come from the kernel's tags and hints: matching on the payloads would copy them.
     func prefetchNextReceiver(_ lane: Lane) {
-        if let node = lane.kernel.upcomingTag { nodes[Int(node)].cacheLines.prefetch() }
-        if let node = lane.kernel.secondUpcomingTag { CacheHint.prefetch(nodes[Int(node)]) }
+        if let node = lane.kernel.upcomingTag {
+            let lines = nodes[Int(node)].cacheLines
+            lines.prefetch()
+            if let hint = lane.kernel.upcomingHint, hint != 0 { lines.prefetchSlot(for: hint) }
+        }
+        if let node = lane.kernel.secondUpcomingTag {
+            CacheHint.prefetch(lines: UnsafeRawBufferPointer(start: CacheLines.address(of: nodes[Int(node)]), count: 2 * CacheHint.lineSize))
+        }
     }
 
     /// Runs until `condition` holds (checked after each event, or after each window when

@@ -33,6 +33,26 @@ import Testing
         #expect(seen == [1, 2, 3])
     }
 
+    /// Each event's tag and hint are read for the next event (and the tag for the one after)
+    /// without taking its payload, and match the event that then runs.
+    @Test func tagsAndHintsNameTheUpcomingEvents() {
+        let kernel = EventKernel<Int>()
+        var state: UInt64 = 11
+        for value in 0..<2_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            kernel.schedule(at: Int64(state >> 50), key: UInt64(value), tag: Int32(value), hint: UInt64(value) * 3 + 1, value)
+        }
+        var expectedNext: Int32?
+        while let tag = kernel.upcomingTag {
+            if let expectedNext { #expect(tag == expectedNext) }
+            #expect(kernel.upcomingHint == UInt64(tag) * 3 + 1)
+            expectedNext = kernel.secondUpcomingTag
+            #expect(kernel.step()?.payload == Int(tag))
+        }
+        #expect(expectedNext == nil)
+        #expect(kernel.upcomingHint == nil)
+    }
+
     /// A large random schedule comes out sorted.
     @Test func manyEventsComeOutSorted() {
         let kernel = EventKernel<Int64>()

@@ -50,6 +50,13 @@ struct BlockMap {
         insert(entry, tag: entry.hash.hash.w0)
     }
 
+    /// Where the slots are, how many, and their size: a caller that will look up a hash
+    /// soon can prefetch the slot (see ``CacheLines``), which starts at its low 64 bits.
+    var slotTable: (base: UnsafeRawPointer?, slots: Int, stride: Int) {
+        // The count from `mask`: the array's header is rarely in cache.
+        (slots.withUnsafeBytes { $0.baseAddress }, mask + 1, MemoryLayout<Slot>.stride)
+    }
+
     /// Every entry, in no particular order.
     var values: [BlockIndex] { slots.compactMap(\.entry) }
 

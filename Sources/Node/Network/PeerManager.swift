@@ -143,13 +143,17 @@ public final class PeerManager {
     /// The connected peers, in connection order.
     public var connectedPeers: [PeerID] { peers.keys }
 
-    /// What handling a message reads first: this object, the peer table and the chain state
-    /// (whose block index comes first in it). A simulation with thousands of nodes asks for
-    /// them just before the node's next message, which otherwise starts with a chain of cache
-    /// misses. Valid until the peer table changes (stale addresses are harmless).
+    /// What handling a message reads first: this object, the peer table, the chain state
+    /// (whose block index comes first in it) and the block index's slots, by the low 64 bits
+    /// of the hash a message names. A simulation with thousands of nodes asks for them just
+    /// before the node's next message, which otherwise starts with a chain of cache misses.
+    /// Valid until the peer table or block index next changes (stale addresses are harmless).
     public var cacheLines: CacheLines {
         let table = peers.storageAddresses
-        return CacheLines(CacheLines.address(of: self), table.keys, table.values, CacheLines.address(of: chain))
+        var lines = CacheLines(CacheLines.address(of: self), table.keys, table.values, CacheLines.address(of: chain))
+        let blocks = chain.index.slotTable
+        lines.setTable(blocks.base, slots: blocks.slots, stride: blocks.stride)
+        return lines
     }
 
     /// True when `connection` is the open connection to `peer`.

@@ -38,6 +38,8 @@ public final class EventKernel<Payload> {
     /// by hand because an array of optional payloads paid a generic destroy of the old `nil`
     /// on every store (the payload is a large enum the compiler does not inline).
     @usableFromInline var payloads: UnsafeMutablePointer<Payload>
+    /// Each slot's hint (see ``schedule(at:key:tag:hint:_:)``), beside the slab.
+    @usableFromInline var hints: UnsafeMutablePointer<UInt64>
     @usableFromInline var slotCapacity = 0
     @usableFromInline var slotsUsed = 0
     @usableFromInline var freeSlots: [Int] = []
@@ -54,11 +56,13 @@ public final class EventKernel<Payload> {
 
     public init() {
         payloads = UnsafeMutablePointer<Payload>.allocate(capacity: 0)
+        hints = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
     }
 
     deinit {
         for entry in heap { (payloads + Int(entry.slot)).deinitialize(count: 1) }
         payloads.deallocate()
+        hints.deallocate()
     }
 
     /// Events waiting (cancelled ones included until they come up).
@@ -77,13 +81,15 @@ public final class EventKernel<Payload> {
     /// one order across them (keys must be unique across those kernels, and events
     /// scheduled with a key cannot be cancelled).
     ///
-    /// `tag` is the caller's to use: ``upcomingTag`` reads it for the next event without
-    /// touching its payload (a simulation tags each event with the node it is for).
+    /// `tag` and `hint` are the caller's to use: ``upcomingTag`` and ``upcomingHint`` read
+    /// them for the next events without touching their payloads (a simulation tags each
+    /// event with the node it is for and hints at the block a message names).
     @inlinable @discardableResult
-    public func schedule(at time: Int64, key: UInt64, tag: Int32 = 0, _ payload: consuming Payload) -> EventID {
+    public func schedule(at time: Int64, key: UInt64, tag: Int32 = 0, hint: UInt64 = 0, _ payload: consuming Payload) -> EventID {
         precondition(time >= clock, "events cannot be scheduled in the past")
         let slot = freeSlots.popLast() ?? newSlot()
         (payloads + slot).initialize(to: payload)
+        hints[slot] = hint
         let entry = Entry(time: time, sequence: key, slot: slot, tag: tag)
         heap.append(entry)
         siftUp(heap.count - 1)
@@ -125,19 +131,24 @@ public final class EventKernel<Payload> {
         return (top.time, payload)
     }
 
-    /// Asks the cache for the payloads of the next two events (the top and the smaller of
-    /// its children): they were written long ago and are rarely still cached. By the time
-    /// they run, they are.
+    /// Asks the cache for the payloads and hints of the next two events (the top and the
+    /// smaller of its children): they were written long ago and are rarely still cached. By
+    /// the time they run, they are.
     @inlinable func prefetchUpcoming() {
         guard let next = heap.first else { return }
         CacheHint.prefetch(payloads + Int(next.slot))
+        CacheHint.prefetch(hints + Int(next.slot))
         guard heap.count > 1 else { return }
         let second = heap.count > 2 && heap[2].precedes(heap[1]) ? heap[2] : heap[1]
         CacheHint.prefetch(payloads + Int(second.slot))
+        CacheHint.prefetch(hints + Int(second.slot))
     }
 
-    /// The tag of the next event to run (see ``schedule(at:key:tag:_:)``).
+    /// The tag of the next event to run (see ``schedule(at:key:tag:hint:_:)``).
     @inlinable public var upcomingTag: Int32? { heap.first?.tag }
+
+    /// The hint of the next event to run (see ``schedule(at:key:tag:hint:_:)``).
+    @inlinable public var upcomingHint: UInt64? { heap.first.map { hints[Int($0.slot)] } }
 
     /// The tag of the event after the next one (the earlier of the top's children), unless
     /// an event scheduled in between comes first.
@@ -160,6 +171,10 @@ public final class EventKernel<Payload> {
             grown.moveInitialize(from: payloads, count: slotsUsed)
             payloads.deallocate()
             payloads = grown
+            let grownHints = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+            grownHints.moveInitialize(from: hints, count: slotsUsed)
+            hints.deallocate()
+            hints = grownHints
             slotCapacity = capacity
         }
         precondition(slotsUsed < Int(Int32.max), "more than 2^31 events pending")

@@ -37,7 +37,7 @@ final class Lane {
 
     /// Events one lane sent another in one window.
     final class Outbox {
-        var entries: [(time: Int64, key: UInt64, node: Int32, action: Simulation.Action)] = []
+        var entries: [(time: Int64, key: UInt64, node: Int32, hint: UInt64, action: Simulation.Action)] = []
     }
 
     init(index: Int, count: Int) {
@@ -45,10 +45,10 @@ final class Lane {
         outboxes = (0..<2).map { _ in (0..<count).map { _ in Outbox() } }
     }
 
-    /// Puts `action` (an event for `node`) in the outbox for lane `target`, for it to collect
-    /// after the window.
-    func send(_ action: consuming Simulation.Action, at time: Int64, key: UInt64, forNode node: Int32, toLane target: Int) {
-        outboxes[parity][target].entries.append((time, key, node, action))
+    /// Puts `action` (an event for `node`, with its kernel hint) in the outbox for lane
+    /// `target`, for it to collect after the window.
+    func send(_ action: consuming Simulation.Action, at time: Int64, key: UInt64, forNode node: Int32, hint: UInt64, toLane target: Int) {
+        outboxes[parity][target].entries.append((time, key, node, hint, action))
         earliestOutgoing[parity] = min(earliestOutgoing[parity], time)
     }
 
@@ -61,7 +61,7 @@ final class Lane {
             // Taken from the end, each entry moves into the kernel rather than being copied and
             // then destroyed; the order of scheduling does not matter (keys are unique).
             while let entry = outbox.entries.popLast() {
-                kernel.schedule(at: entry.time, key: entry.key, tag: entry.node, entry.action)
+                kernel.schedule(at: entry.time, key: entry.key, tag: entry.node, hint: entry.hint, entry.action)
             }
         }
     }

@@ -62,14 +62,15 @@ extension Simulation {
 
     /// Schedules `action` on the lane of node `node`, from code running on `lane`: through an
     /// outbox when `lane` runs a window beside others.
-    func schedule(_ action: consuming Action, at time: Int64, key: UInt64, forNode node: Int, from lane: Lane) {
+    /// `hint` is the low 64 bits of the block hash a message names (see ``blockHint(of:)``).
+    func schedule(_ action: consuming Action, at time: Int64, key: UInt64, forNode node: Int, hint: UInt64 = 0, from lane: Lane) {
         let target = laneIndex(of: node)
         if target == lane.index {
-            lane.kernel.schedule(at: time, key: key, tag: Int32(node), action)
+            lane.kernel.schedule(at: time, key: key, tag: Int32(node), hint: hint, action)
         } else if lane.windowed {
-            lane.send(action, at: time, key: key, forNode: Int32(node), toLane: target)
+            lane.send(action, at: time, key: key, forNode: Int32(node), hint: hint, toLane: target)
         } else {
-            lanes[target].kernel.schedule(at: time, key: key, tag: Int32(node), action)
+            lanes[target].kernel.schedule(at: time, key: key, tag: Int32(node), hint: hint, action)
         }
     }
 
@@ -115,7 +116,21 @@ extension Simulation {
         } else {
             .deliver(from: Int32(from), to: Int32(to), epoch: epoch, message: message)
         }
-        schedule(action, at: arrival, key: nodes[from].nextEventKey(), forNode: to, from: lane)
+        schedule(action, at: arrival, key: nodes[from].nextEventKey(), forNode: to, hint: Self.blockHint(of: message), from: lane)
+    }
+
+    /// The low 64 bits of the block hash `message` names first (0: none): where the
+    /// receiver's block index will look first (see ``prefetchNextReceiver(_:)``).
+    static func blockHint(of message: NetworkMessage) -> UInt64 {
+        switch message {
+        case .inventory(let items), .getData(let items):
+            guard let item = items.first, item.isBlock else { return 0 }
+            return item.hash.w0
+        case .block(let block):
+            return block.hash.hash.w0
+        default:
+            return 0
+        }
     }
 
     /// Queues `size` bytes on `link`: the arrival time, or `nil` when the message is lost.
