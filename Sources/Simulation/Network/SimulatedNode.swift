@@ -3,11 +3,14 @@ import Node
 
 /// A node of the simulation: a full node, its peer protocol, and its place in the network.
 final class SimulatedNode {
-    // The fields a delivery reads first share the object's first cache line.
+    // The fields a delivery and its replies read come first: the object's first two cache
+    // lines are prefetched before its events.
     /// Where its peer logic's state was after its last event, to prefetch before its next.
     var cacheLines = CacheLines()
     var peers: PeerManager
     var online = true
+    /// The links from this node, by remote node (kept after they close: epochs keep counting).
+    var links = SmallIntMap<LinkState>()
     let index: Int
     let configuration: NodeConfiguration
     var node: FullNode
@@ -15,8 +18,6 @@ final class SimulatedNode {
     var neighbours: [(peer: Int, outbound: Bool)] = []
     /// Peers with an open connection, in the order they connected.
     var connected: [Int] = []
-    /// The links from this node, by remote node (kept after they close: epochs keep counting).
-    var links = SmallIntMap<LinkState>()
     /// Timers of an earlier incarnation (before a restart) are ignored.
     var incarnation = 0
     /// Confirmations last reported for each watched transaction.
