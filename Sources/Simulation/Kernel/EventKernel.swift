@@ -237,6 +237,13 @@ public final class EventKernel<Payload> {
             while true {
                 let left = 2 * parent + 1
                 guard left < count else { break }
+                // The grandchildren (four adjacent entries) are asked for while the children
+                // are compared: the lower levels of a large heap are out of cache.
+                let grandchild = 2 * left + 1
+                if grandchild < count {
+                    CacheHint.prefetch(UnsafeRawPointer(base + grandchild))
+                    CacheHint.prefetch(UnsafeRawPointer(base + grandchild) + CacheHint.lineSize)
+                }
                 let right = left + 1
                 let child = right < count && base[right].precedes(base[left]) ? right : left
                 guard base[child].precedes(entry) else { break }
