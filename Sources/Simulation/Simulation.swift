@@ -292,7 +292,7 @@ public final class Simulation {
             if let hint = lane.kernel.upcomingHint, hint != 0 { lines.prefetchSlot(for: hint) }
         }
         if let node = lane.kernel.secondUpcomingTag {
-            CacheHint.prefetch(lines: UnsafeRawBufferPointer(start: CacheLines.address(of: nodes[Int(node)]), count: 2 * CacheHint.lineSize))
+            CacheHint.prefetch(lines: 2, at: CacheHint.address(of: nodes[Int(node)]))
         }
     }
 

@@ -150,7 +150,7 @@ public final class PeerManager {
     /// Valid until the peer table or block index next changes (stale addresses are harmless).
     public var cacheLines: CacheLines {
         let table = peers.storageAddresses
-        var lines = CacheLines(CacheLines.address(of: self), table.keys, table.values, CacheLines.address(of: chain))
+        var lines = CacheLines(CacheHint.address(of: self), table.keys, table.values, CacheHint.address(of: chain))
         let blocks = chain.index.slotTable
         lines.setTable(blocks.base, slots: blocks.slots, stride: blocks.stride)
         return lines

@@ -13,11 +13,21 @@ public enum CacheHint {
         regsim_prefetch(address)
     }
 
-    /// Asks for the first cache line of `object` (its header and first fields) without
-    /// retaining it: retaining would touch the very line being asked for.
+    /// Asks for `lines` cache lines from `address` on.
     @inlinable @inline(__always)
-    public static func prefetch<Object: AnyObject>(_ object: Object) {
-        regsim_prefetch(UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque()))
+    public static func prefetch(lines: Int, at address: UnsafeRawPointer) {
+        var line = 0
+        while line < lines {
+            regsim_prefetch(address + line * lineSize)
+            line += 1
+        }
+    }
+
+    /// The address of `object`'s first line (its header and first fields), taken without
+    /// retaining it: a retain would touch the very line about to be asked for.
+    @inlinable @inline(__always)
+    public static func address<Object: AnyObject>(of object: Object) -> UnsafeRawPointer {
+        UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque())
     }
 
     /// The cache line size of the x86-64 and Arm processors Regsim runs on.

@@ -45,9 +45,4 @@ public struct CacheLines: Sendable {
         guard let table else { return }
         CacheHint.prefetch(table + Int(UInt32(truncatingIfNeeded: key) & tableMask) * Int(tableStride))
     }
-
-    /// The address of `object`'s first line, without retaining it.
-    @inlinable public static func address<Object: AnyObject>(of object: Object) -> UnsafeRawPointer {
-        UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque())
-    }
 }

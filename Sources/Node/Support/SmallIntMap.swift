@@ -90,7 +90,7 @@ extension SmallIntMap where Value: AnyObject {
         storedValues.withUnsafeBytes { bytes in
             for offset in stride(from: 0, to: bytes.count, by: MemoryLayout<Value>.stride) {
                 let object = bytes.load(fromByteOffset: offset, as: UnsafeRawPointer.self)
-                CacheHint.prefetch(lines: UnsafeRawBufferPointer(start: object, count: 2 * CacheHint.lineSize))
+                CacheHint.prefetch(lines: 2, at: object)
             }
         }
     }

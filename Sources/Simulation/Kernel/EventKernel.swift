@@ -138,10 +138,10 @@ public final class EventKernel<Payload> {
         guard let next = heap.first else { return }
         CacheHint.prefetch(payloads + Int(next.slot))
         CacheHint.prefetch(hints + Int(next.slot))
-        guard heap.count > 1 else { return }
-        let second = heap.count > 2 && heap[2].precedes(heap[1]) ? heap[2] : heap[1]
-        CacheHint.prefetch(payloads + Int(second.slot))
-        CacheHint.prefetch(hints + Int(second.slot))
+        guard let position = secondPosition else { return }
+        let slot = Int(heap[position].slot)
+        CacheHint.prefetch(payloads + slot)
+        CacheHint.prefetch(hints + slot)
     }
 
     /// The tag of the next event to run (see ``schedule(at:key:tag:hint:_:)``).
@@ -153,8 +153,14 @@ public final class EventKernel<Payload> {
     /// The tag of the event after the next one (the earlier of the top's children), unless
     /// an event scheduled in between comes first.
     @inlinable public var secondUpcomingTag: Int32? {
+        guard let position = secondPosition else { return nil }
+        return heap[position].tag
+    }
+
+    /// Where in the heap the second event to come is: the earlier of the top's children.
+    @inlinable @inline(__always) var secondPosition: Int? {
         guard heap.count > 1 else { return nil }
-        return heap.count > 2 && heap[2].precedes(heap[1]) ? heap[2].tag : heap[1].tag
+        return heap.count > 2 && heap[2].precedes(heap[1]) ? 2 : 1
     }
 
     @inlinable func takePayload(_ slot: Int32) -> Payload {
