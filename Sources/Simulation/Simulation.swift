@@ -47,6 +47,13 @@ public final class Simulation {
     /// Lanes per thread: enough that a thread done with its share of a window takes on
     /// work left over rather than waiting, few enough that most messages stay cheap to route.
     static let lanesPerThread = 4
+    /// The most lanes, whatever the threads asked for: each lane looks at every other's
+    /// outbox at each window's start.
+    static let maximumLanes = 64
+    /// Threads the lanes run on: the configuration's, at most one per processor (threads
+    /// beyond that would spin at every window's end waiting to be scheduled). The lanes
+    /// follow the threads asked for, so the split of the nodes does not depend on the machine.
+    public let workerThreads: Int
     /// The time of the event being handled (or the end of the last run).
     var clock: Int64 = 0
     /// The shortest time between a node sending a message and another receiving it
@@ -114,7 +121,9 @@ public final class Simulation {
             || configuration.miners.contains { if case .honest = $0.strategy { false } else { true } }
         let parallel = configuration.threads > 1 && configuration.nodes.count > 1 && minimumDelay > 0 && !reactiveMiners
         parallelWindow = parallel ? minimumDelay : nil
-        let laneCount = parallel ? min(configuration.threads * Simulation.lanesPerThread, configuration.nodes.count) : 1
+        workerThreads = min(configuration.threads, ProcessInfo.processInfo.activeProcessorCount)
+        let laneCount = parallel ? min(min(configuration.threads, Simulation.maximumLanes) * Simulation.lanesPerThread,
+                                       configuration.nodes.count, Simulation.maximumLanes) : 1
         lanes = (0..<laneCount).map { Lane(index: $0, count: laneCount) }
         for (index, nodeConfiguration) in configuration.nodes.enumerated() {
             let node = try makeNode(index: index, configuration: nodeConfiguration)
@@ -315,7 +324,7 @@ public final class Simulation {
     /// before the next global event: a message sent in a window arrives after it ends, so
     /// no lane can affect another within one. Global events run alone between windows.
     func runWindows(until limit: Int64, window: Int64, while condition: () -> Bool) -> Bool {
-        let workers = LaneWorkers(threads: min(configuration.threads, lanes.count))
+        let workers = LaneWorkers(threads: min(workerThreads, lanes.count))
         defer { workers.stop() }
         // The parity of the last window, whose outboxes are not collected yet.
         var parity = 0

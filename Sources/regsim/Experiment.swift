@@ -23,6 +23,12 @@ func parsed<T>(_ value: T?, _ flag: String, _ text: String) throws -> T {
     return value
 }
 
+/// Fails with a message naming the flag unless `value` is in `range` (the range an
+/// experiment file accepts too: ``ExperimentLimits``).
+func checkRange(_ value: Int, _ range: ClosedRange<Int>, _ flag: String) throws {
+    guard range.contains(value) else { throw ValidationError("--\(flag) must be in \(range), not \(value)") }
+}
+
 /// Runs a plan, prints its table and writes its files.
 func execute(_ plan: ExperimentPlan, options: ExperimentOptions) throws {
     let jobs = max(1, options.jobs)
@@ -75,8 +81,12 @@ struct DoubleSpend: ParsableCommand {
     func run() throws {
         let shares = try parsed(ExperimentPlan.numbers(attacker, step: 0.05), "attacker", attacker)
         guard shares.allSatisfy({ $0 > 0 && $0 < 1 }) else { throw ValidationError("attacker shares must be between 0 and 1") }
-        guard trials > 0, premine >= 0, giveUp >= 1 else { throw ValidationError("trials and give-up must be positive, premine not negative") }
-        var experiment = DoubleSpendExperiment(attackerShares: shares, confirmations: try parsed(ExperimentPlan.integers(confirmations), "confirmations", confirmations), trials: trials)
+        let depths = try parsed(ExperimentPlan.integers(confirmations), "confirmations", confirmations)
+        for depth in depths { try checkRange(depth, ExperimentLimits.confirmations, "confirmations") }
+        try checkRange(trials, ExperimentLimits.trials, "trials")
+        try checkRange(premine, ExperimentLimits.premine, "premine")
+        try checkRange(giveUp, ExperimentLimits.giveUp, "give-up")
+        var experiment = DoubleSpendExperiment(attackerShares: shares, confirmations: depths, trials: trials)
         experiment.premine = premine
         experiment.giveUp = giveUp
         experiment.useLevelDB = leveldb
@@ -95,9 +105,10 @@ struct SelfishMining: ParsableCommand {
     func run() throws {
         let alphas = try parsed(ExperimentPlan.numbers(alpha, step: 0.05), "alpha", alpha)
         let gammas = try parsed(ExperimentPlan.numbers(gamma, step: 0.5), "gamma", gamma)
-        guard alphas.allSatisfy({ $0 > 0 && $0 < 0.5 }), gammas.allSatisfy({ (0...1).contains($0) }), blocks >= 100 else {
-            throw ValidationError("α must be in (0, 0.5), γ in [0, 1], blocks ≥ 100")
+        guard alphas.allSatisfy({ $0 > 0 && $0 < 0.5 }), gammas.allSatisfy({ (0...1).contains($0) }) else {
+            throw ValidationError("α must be in (0, 0.5), γ in [0, 1]")
         }
+        try checkRange(blocks, ExperimentLimits.blocks, "blocks")
         try execute(.selfishMining(SelfishMiningExperiment(alphas: alphas, gammas: gammas, blocks: blocks)), options: common)
     }
 }
@@ -112,7 +123,8 @@ struct ForkRate: ParsableCommand {
     @OptionGroup var common: ExperimentOptions
 
     func run() throws {
-        guard blocks >= 100, miners >= 2 else { throw ValidationError("blocks ≥ 100 and miners ≥ 2") }
+        try checkRange(blocks, ExperimentLimits.blocks, "blocks")
+        try checkRange(miners, ExperimentLimits.miners, "miners")
         var experiment = ForkRateExperiment(latencies: try parsed(ExperimentPlan.durations(latency), "latency", latency),
                                             relays: try parsed(ExperimentPlan.relays(relay), "relay", relay), blocks: blocks)
         experiment.miners = miners
@@ -130,7 +142,8 @@ struct Centralisation: ParsableCommand {
 
     func run() throws {
         let values = try parsed(ExperimentPlan.numbers(shares, step: 0.05), "shares", shares)
-        guard values.count >= 2, values.allSatisfy({ $0 > 0 }), blocks >= 100 else { throw ValidationError("at least two positive shares and 100 blocks") }
+        guard ExperimentLimits.areHashpowerShares(values) else { throw ValidationError("--shares: at least two positive shares with a finite sum") }
+        try checkRange(blocks, ExperimentLimits.blocks, "blocks")
         try execute(.centralisation(CentralisationExperiment(shares: values, latency: try parsed(Units.duration(latency), "latency", latency), blocks: blocks)),
                     options: common)
     }

@@ -38,7 +38,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Print only failed expectations.") var quiet = false
     @Flag(help: "Narrate every event.") var verbose = false
     @Flag(help: "Print the final summary as one JSON document on stdout.") var json = false
-    @Option(help: "Threads to run the nodes on; the results are the same on any number (scenarios with `when:` conditions, reacting miners or a latency that can be zero use one).")
+    @Option(help: "Threads to run the nodes on, at most one per processor; the results are the same on any number (scenarios with `when:` conditions, reacting miners or a latency that can be zero use one).")
     var threads = 1
 
     func validate() throws {

@@ -121,6 +121,25 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
         #expect(one.output == two.output)
     }
 
+    /// The experiment flags have the bounds an experiment file has: a huge give-up deficit
+    /// crashed a trial (its sum with the confirmations overflowed), a huge range hung.
+    @Test func experimentFlagsAreBounded() throws {
+        let directory = TemporaryDirectory()
+        let cases: [([String], String)] = [
+            (["double-spend", "--give-up", "9223372036854775807"], "--give-up must be in 1...1000"),
+            (["double-spend", "--confirmations", "0-99999999999"], "--confirmations: cannot read"),
+            (["double-spend", "--attacker", "0.1-inf"], "--attacker: cannot read"),
+            (["fork-rate", "--miners", "99999999"], "--miners must be in 2...1000"),
+            (["centralisation", "--shares", "1e308,1e308"], "finite sum"),
+        ]
+        for (arguments, message) in cases {
+            let run = try regsim(["experiment"] + arguments + ["--out", directory.path + "/none"])
+            #expect(run.status == 64, "\(arguments): \(run.error)")
+            #expect(run.error.contains(message), "\(arguments): \(run.error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/none"))
+    }
+
     @Test func listShowsTheBundledScenarios() throws {
         let list = try regsim(["list"])
         #expect(list.status == 0)

@@ -33,6 +33,28 @@ import Testing
         #expect(messages("experiment: double-spend\nalpha: 0.3\n").first?.contains("unknown key 'alpha'") == true)
     }
 
+    /// Values that would never finish, exhaust memory or overflow are refused with the line,
+    /// before anything runs (they hung or crashed the process before).
+    @Test func outOfRangeExperimentValuesAreReported() {
+        func messages(_ yaml: String) -> [String] {
+            do {
+                _ = try ExperimentLoader.load(yaml: yaml, file: "e.yml")
+                return []
+            } catch { return error.diagnostics.map(\.description) }
+        }
+        #expect(messages("experiment: double-spend\nconfirmations: 0-99999999999\n")
+            == ["e.yml:2:16: confirmations: expected confirmations such as 0-10, found '0-99999999999'"])
+        #expect(messages("experiment: double-spend\nconfirmations: 1,5000\n") == ["e.yml:2:16: confirmations: confirmations must be in 0...1000"])
+        #expect(messages("experiment: double-spend\nattacker: 0.1-inf\n") == ["e.yml:2:11: attacker: expected shares such as 0.1,0.3, found '0.1-inf'"])
+        #expect(messages("experiment: double-spend\nattacker: 0.1-1e300\n").count == 1)
+        #expect(messages("experiment: double-spend\ngive-up: 9223372036854775807\n").first?.contains("give-up") == true)
+        #expect(messages("experiment: centralisation\nshares: 1e308,1e308\n")
+            == ["e.yml:2:9: shares: at least two positive shares with a finite sum"])
+        #expect(ExperimentPlan.integers("0-999") == Array(0...999))
+        #expect(ExperimentPlan.integers("0-1000") == nil)
+        #expect(ExperimentPlan.numbers("0.05-0.45", step: 0.05)?.count == 9)
+    }
+
     /// `regsim experiment file` runs a small file end to end.
     @Test func commandRunsAnExperimentFile() throws {
         let directory = TemporaryDirectory()

@@ -1,4 +1,5 @@
 import Consensus
+import Foundation
 import Node
 import Simulation
 import Testing
@@ -7,7 +8,7 @@ import Testing
 @Suite struct ParallelLaneTests {
     /// Sixty nodes in SimBlock's regions (a 6 ms latency floor), lossy links, trickled
     /// transactions, watched confirmations, and a node that turns bad half-way.
-    static func regionalRun(threads: Int, badNode: Bool) throws -> (lines: [String], window: Int64?, metrics: SimulationMetrics) {
+    static func regionalRun(threads: Int, badNode: Bool) throws -> (lines: [String], window: Int64?, metrics: SimulationMetrics, workerThreads: Int) {
         var configuration = SimulationConfiguration(nodes: NodeConfiguration.regional(count: 60))
         configuration.threads = threads
         configuration.topology = .bitcoin(outbound: 8, maxInbound: 125)
@@ -36,7 +37,7 @@ import Testing
             for peer in simulation.connectedPeers(59) { simulation.injectMessage(.block(bad), from: 59, to: peer) }
         }
         simulation.run(until: 2 * SimulationTime.hour)
-        return (lines, simulation.parallelWindow, simulation.metrics())
+        return (lines, simulation.parallelWindow, simulation.metrics(), simulation.workerThreads)
     }
 
     @Test func threadsDoNotChangeTheEventStream() throws {
@@ -56,6 +57,17 @@ import Testing
         for type in ["misbehaviour", "block-rejected", "confirmations", "tx-received", "reorg"] {
             #expect(one.lines.contains { $0.contains("\"type\":\"\(type)\"") }, "no \(type) event")
         }
+    }
+
+    /// Asking for more threads than processors runs one per processor (more would spin at
+    /// every window's end waiting to be scheduled: a run took minutes instead of seconds),
+    /// with the lanes the request implies, and still gives one thread's results.
+    @Test func threadsBeyondTheProcessorsAreCapped() throws {
+        let one = try Self.regionalRun(threads: 1, badNode: false)
+        let many = try Self.regionalRun(threads: 1_000, badNode: false)
+        #expect(many.window == 6 * SimulationTime.millisecond)
+        #expect(many.workerThreads >= 1 && many.workerThreads <= ProcessInfo.processInfo.activeProcessorCount)
+        #expect(one.lines == many.lines)
     }
 
     /// A selfish miner reacts to other nodes' tips at once, so its simulation runs one event at

@@ -10,34 +10,39 @@ public enum ExperimentPlan: Sendable {
     case forkRate(ForkRateExperiment)
     case centralisation(CentralisationExperiment)
 
-    /// Values as a person writes them: `0.1,0.2,0.3` or a range `0.1-0.45` in steps of `step`.
+    /// Values as a person writes them: `0.1,0.2,0.3` or a range `0.1-0.45` in steps of `step`;
+    /// `nil` for anything else, a value that is not finite, or more than
+    /// ``ExperimentLimits/listLength`` values.
     public static func numbers(_ text: String, step: Double) -> [Double]? {
         if text.contains("-") && !text.contains(",") {
             let parts = text.split(separator: "-").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2, parts[0] <= parts[1], step > 0 else { return nil }
+            guard parts.count == 2, parts.allSatisfy(\.isFinite), parts[0] <= parts[1], step > 0,
+                  (parts[1] - parts[0]) / step < Double(ExperimentLimits.listLength) else { return nil }
             return Array(stride(from: parts[0], through: parts[1] + 1e-9, by: step)).map { ($0 * 1e6).rounded() / 1e6 }
         }
         let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return nil }
+        guard (1...ExperimentLimits.listLength).contains(values.count), values.allSatisfy({ $0?.isFinite ?? false }) else { return nil }
         return values.compactMap { $0 }
     }
 
-    /// Whole numbers: `0-10` or `1,2,6`.
+    /// Whole numbers: `0-10` or `1,2,6`, none negative; `nil` for anything else or more than
+    /// ``ExperimentLimits/listLength`` values.
     public static func integers(_ text: String) -> [Int]? {
         if text.contains("-") && !text.contains(",") {
             let parts = text.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2, parts[0] <= parts[1], parts[0] >= 0 else { return nil }
+            guard parts.count == 2, parts[0] <= parts[1], parts[0] >= 0,
+                  parts[1] - parts[0] < ExperimentLimits.listLength else { return nil }
             return Array(parts[0]...parts[1])
         }
         let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
+        guard (1...ExperimentLimits.listLength).contains(values.count), values.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
         return values.compactMap { $0 }
     }
 
     /// Durations: `0.1s,1s,10s`.
     public static func durations(_ text: String) -> [Int64]? {
         let values = text.split(separator: ",").map { Units.duration(String($0)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        guard (1...ExperimentLimits.listLength).contains(values.count), values.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
         return values.compactMap { $0 }
     }
 
@@ -111,9 +116,13 @@ public enum ExperimentLoader {
                 reader.error(fields["attacker"], "attacker", "attacker shares must be between 0 and 1")
                 return nil
             }
-            var experiment = DoubleSpendExperiment(attackerShares: shares, confirmations: confirmations, trials: integer("trials", 2000, 1...10_000_000))
-            experiment.premine = integer("premine", 1, 0...100)
-            experiment.giveUp = integer("give-up", 10, 1...1_000)
+            guard confirmations.allSatisfy(ExperimentLimits.confirmations.contains) else {
+                reader.error(fields["confirmations"], "confirmations", "confirmations must be in \(ExperimentLimits.confirmations)")
+                return nil
+            }
+            var experiment = DoubleSpendExperiment(attackerShares: shares, confirmations: confirmations, trials: integer("trials", 2000, ExperimentLimits.trials))
+            experiment.premine = integer("premine", 1, ExperimentLimits.premine)
+            experiment.giveUp = integer("give-up", 10, ExperimentLimits.giveUp)
             experiment.useLevelDB = fields["leveldb"].flatMap { reader.boolean($0, "leveldb") } ?? false
             experiment.seed = seed
             return .doubleSpend(experiment)
@@ -124,24 +133,24 @@ public enum ExperimentLoader {
                 reader.error(fields["alpha"], "alpha", "α must be in (0, 0.5) and γ in [0, 1]")
                 return nil
             }
-            var experiment = SelfishMiningExperiment(alphas: alphas, gammas: gammas, blocks: integer("blocks", 20_000, 100...10_000_000))
+            var experiment = SelfishMiningExperiment(alphas: alphas, gammas: gammas, blocks: integer("blocks", 20_000, ExperimentLimits.blocks))
             experiment.seed = seed
             return .selfishMining(experiment)
         case "fork-rate":
             guard let latencies = list("latency", default: "0.1s,1s,5s,10s,30s", expected: "durations such as 0.1s,10s", ExperimentPlan.durations),
                   let relays = list("relay", default: "inv,compact,push", expected: "relay modes such as inv,push", ExperimentPlan.relays) else { return nil }
-            var experiment = ForkRateExperiment(latencies: latencies, relays: relays, blocks: integer("blocks", 5_000, 100...10_000_000))
-            experiment.miners = integer("miners", 10, 2...1_000)
+            var experiment = ForkRateExperiment(latencies: latencies, relays: relays, blocks: integer("blocks", 5_000, ExperimentLimits.blocks))
+            experiment.miners = integer("miners", 10, ExperimentLimits.miners)
             experiment.seed = seed
             return .forkRate(experiment)
         default:
             guard let shares = list("shares", default: "0.05,0.1,0.15,0.2,0.5", expected: "shares such as 0.1,0.2,0.7", { ExperimentPlan.numbers($0, step: 0.05) }),
                   let latency = list("latency", default: "10s", expected: "a duration such as 10s", Units.duration) else { return nil }
-            guard shares.count >= 2, shares.allSatisfy({ $0 > 0 }) else {
-                reader.error(fields["shares"], "shares", "at least two positive shares")
+            guard ExperimentLimits.areHashpowerShares(shares) else {
+                reader.error(fields["shares"], "shares", "at least two positive shares with a finite sum")
                 return nil
             }
-            var experiment = CentralisationExperiment(shares: shares, latency: latency, blocks: integer("blocks", 50_000, 100...10_000_000))
+            var experiment = CentralisationExperiment(shares: shares, latency: latency, blocks: integer("blocks", 50_000, ExperimentLimits.blocks))
             experiment.seed = seed
             return .centralisation(experiment)
         }

@@ -64,7 +64,8 @@ public struct SimulationConfiguration: Sendable {
     /// Threads to run the nodes on (at least 1). Results do not depend on it. More than one
     /// helps when the latency model has a positive floor (the nodes then run side by side in
     /// windows that long) and no miner reacts to other nodes' tips (no selfish or double-spend
-    /// miners, no retargeting); otherwise events run one at a time as with one thread.
+    /// miners, no retargeting); otherwise events run one at a time as with one thread. At
+    /// most one thread per processor is used.
     public var threads = 1
 
     public init(nodes: [NodeConfiguration]) {

@@ -118,9 +118,10 @@ extension Simulation {
     /// After release: the attack succeeded once the merchant's chain confirms the conflict.
     func checkOutcome(miner index: Int) {
         guard let state = miners[index].attack, state.phase == .released, let conflict = state.conflict, let payment = state.payment else { return }
+        // The give-up test subtracts: adding a huge deficit to the confirmations overflows.
         if confirmations(of: conflict.txid, on: state.attack.merchantNode) > 0 {
             finishAttack(miner: index, phase: .succeeded, detail: "the merchant's node confirms \(conflict.txid); the payment is reversed")
-        } else if confirmations(of: payment.txid, on: state.attack.merchantNode) >= state.attack.confirmations + state.attack.giveUpDeficit {
+        } else if confirmations(of: payment.txid, on: state.attack.merchantNode) - state.attack.confirmations >= state.attack.giveUpDeficit {
             finishAttack(miner: index, phase: .failed, detail: "the payment stayed confirmed")
         }
     }

@@ -1,0 +1,18 @@
+/// The values an experiment accepts, the same from the command's flags and from a file:
+/// beyond them a sweep would not finish in any useful time, or its arithmetic would overflow.
+public enum ExperimentLimits {
+    public static let trials = 1...10_000_000
+    public static let confirmations = 0...1_000
+    public static let premine = 0...100
+    public static let giveUp = 1...1_000
+    public static let blocks = 100...10_000_000
+    public static let miners = 2...1_000
+    /// The most values a list or a range (`0.05-0.45`, `0-10`) may stand for.
+    public static let listLength = 1_000
+
+    /// Whether `shares` can be normalised into miners' hashpower: at least two, each
+    /// positive, with a finite sum.
+    public static func areHashpowerShares(_ shares: [Double]) -> Bool {
+        shares.count >= 2 && shares.allSatisfy { $0 > 0 } && shares.reduce(0, +).isFinite
+    }
+}
