@@ -49,7 +49,7 @@ public final class Simulation {
     static let lanesPerThread = 4
     /// The most lanes, whatever the threads asked for: each lane looks at every other's
     /// outbox at each window's start.
-    static let maximumLanes = 64
+    static let maximumLanes = 16
     /// Threads the lanes run on: the configuration's, at most one per processor (threads
     /// beyond that would spin at every window's end waiting to be scheduled). The lanes
     /// follow the threads asked for, so the split of the nodes does not depend on the machine.
