@@ -85,6 +85,9 @@ struct DoubleSpend: ParsableCommand {
         for depth in depths { try checkRange(depth, ExperimentLimits.confirmations, "confirmations") }
         try checkRange(trials, ExperimentLimits.trials, "trials")
         try checkRange(premine, ExperimentLimits.premine, "premine")
+        if let problem = shares.lazy.compactMap({ ExperimentLimits.premineProblem(q: $0, premine: premine) }).first {
+            throw ValidationError("--premine: \(problem)")
+        }
         try checkRange(giveUp, ExperimentLimits.giveUp, "give-up")
         var experiment = DoubleSpendExperiment(attackerShares: shares, confirmations: depths, trials: trials)
         experiment.premine = premine

@@ -130,6 +130,7 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
             (["double-spend", "--confirmations", "0-99999999999"], "--confirmations: cannot read"),
             (["double-spend", "--attacker", "0.1-inf"], "--attacker: cannot read"),
             (["fork-rate", "--miners", "99999999"], "--miners must be in 2...1000"),
+            (["double-spend", "--attacker", "0.1", "--premine", "10"], "--premine: a premine of 10 at q = 0.1 needs about 1e+10 attempts"),
             (["centralisation", "--shares", "1e308,1e308"], "finite sum"),
         ]
         for (arguments, message) in cases {

@@ -122,6 +122,10 @@ public enum ExperimentLoader {
             }
             var experiment = DoubleSpendExperiment(attackerShares: shares, confirmations: confirmations, trials: integer("trials", 2000, ExperimentLimits.trials))
             experiment.premine = integer("premine", 1, ExperimentLimits.premine)
+            if let problem = shares.lazy.compactMap({ ExperimentLimits.premineProblem(q: $0, premine: experiment.premine) }).first {
+                reader.error(fields["premine"], "premine", problem)
+                return nil
+            }
             experiment.giveUp = integer("give-up", 10, ExperimentLimits.giveUp)
             experiment.useLevelDB = fields["leveldb"].flatMap { reader.boolean($0, "leveldb") } ?? false
             experiment.seed = seed
