@@ -188,7 +188,7 @@ public final class Simulation {
     }
 
     func makePeerManager(node: FullNode, index: Int, incarnation: Int) -> PeerManager {
-        PeerManager(node: node, options: configuration.peer, random: random.split("peer \(index) \(incarnation)"))
+        PeerManager(node: node, options: configuration.peer, random: random.split("peer", index, incarnation))
     }
 
     func setUpMiners() throws(SimulationError) {

@@ -38,6 +38,37 @@ public struct DeterministicRandom: RandomNumberGenerator, Sendable {
         return DeterministicRandom(seed: SHA256.hash(material).w0)
     }
 
+    /// The stream `split("\(name) \(first) \(second)")` gives, without building the string:
+    /// a simulation splits one per link, and formatting the label cost more than the hash.
+    public func split(_ name: StaticString, _ first: Int, _ second: Int) -> DeterministicRandom {
+        // Name, two numbers of at most 20 digits and a sign each, two spaces, four words.
+        let capacity = name.utf8CodeUnitCount + 2 * 22 + 32
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var count = 0
+            func append(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            func append(_ number: Int) {
+                if number < 0 { append(UInt8(ascii: "-")) }
+                var magnitude = number.magnitude
+                let start = count
+                repeat {
+                    append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+                    magnitude /= 10
+                } while magnitude > 0
+                buffer[start..<count].reverse()
+            }
+            name.withUTF8Buffer { for byte in $0 { append(byte) } }
+            append(UInt8(ascii: " "))
+            append(first)
+            append(UInt8(ascii: " "))
+            append(second)
+            for word in [s0, s1, s2, s3] { withUnsafeBytes(of: word.littleEndian) { for byte in $0 { append(byte) } } }
+            return DeterministicRandom(seed: SHA256.hash(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count]))).w0)
+        }
+    }
+
     /// A uniform double in [0, 1).
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 

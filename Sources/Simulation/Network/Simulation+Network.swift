@@ -137,7 +137,7 @@ extension Simulation {
     private func transmit(size: Int, over link: inout LinkState, from: Int, to: Int, now: Int64) -> Int64? {
         var needsRandom = configuration.loss > 0
         if case .constant = configuration.latency {} else { needsRandom = true }
-        var linkRandom = needsRandom ? (link.random ?? random.split("link \(from) \(to)")) : DeterministicRandom(seed: 0)
+        var linkRandom = needsRandom ? (link.random ?? random.split("link", from, to)) : DeterministicRandom(seed: 0)
         defer { if needsRandom { link.random = linkRandom } }
         if configuration.loss > 0 && linkRandom.nextUnit() < configuration.loss { return nil }
         let start = max(now + configuration.processingDelay, link.busyUntil)
