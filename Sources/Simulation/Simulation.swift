@@ -122,8 +122,9 @@ public final class Simulation {
         let parallel = configuration.threads > 1 && configuration.nodes.count > 1 && minimumDelay > 0 && !reactiveMiners
         parallelWindow = parallel ? minimumDelay : nil
         workerThreads = min(configuration.threads, ProcessInfo.processInfo.activeProcessorCount)
-        let laneCount = parallel ? min(min(configuration.threads, Simulation.maximumLanes) * Simulation.lanesPerThread,
-                                       configuration.nodes.count, Simulation.maximumLanes) : 1
+        // Bounding the threads before multiplying keeps a huge request from overflowing.
+        let lanesAskedFor = min(configuration.threads, Simulation.maximumLanes) * Simulation.lanesPerThread
+        let laneCount = parallel ? min(lanesAskedFor, configuration.nodes.count, Simulation.maximumLanes) : 1
         lanes = (0..<laneCount).map { Lane(index: $0, count: laneCount) }
         for (index, nodeConfiguration) in configuration.nodes.enumerated() {
             let node = try makeNode(index: index, configuration: nodeConfiguration)

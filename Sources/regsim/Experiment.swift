@@ -85,7 +85,7 @@ struct DoubleSpend: ParsableCommand {
         for depth in depths { try checkRange(depth, ExperimentLimits.confirmations, "confirmations") }
         try checkRange(trials, ExperimentLimits.trials, "trials")
         try checkRange(premine, ExperimentLimits.premine, "premine")
-        if let problem = shares.lazy.compactMap({ ExperimentLimits.premineProblem(q: $0, premine: premine) }).first {
+        if let problem = ExperimentLimits.premineProblem(shares: shares, premine: premine) {
             throw ValidationError("--premine: \(problem)")
         }
         try checkRange(giveUp, ExperimentLimits.giveUp, "give-up")

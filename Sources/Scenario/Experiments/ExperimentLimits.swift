@@ -12,13 +12,13 @@ public enum ExperimentLimits {
     /// The most values a list or a range (`0.05-0.45`, `0-10`) may stand for.
     public static let listLength = 1_000
 
-    /// Why an attacker of share `q` could not finish its premine of `premine` blocks in any
-    /// useful time, or `nil`: it restarts whenever the honest miners find a block first
-    /// (Rosenfeld), so it needs about q^−premine attempts per trial.
-    public static func premineProblem(q: Double, premine: Int) -> String? {
-        let attempts = pow(1 / q, Double(premine))
-        guard attempts > 1e6 else { return nil }
-        return String(format: "a premine of %d at q = %g needs about %.0e attempts per trial; lower it or raise the attacker's share", premine, q, attempts)
+    /// Why an attacker of one of the `shares` could not finish its premine of `premine`
+    /// blocks in any useful time, or `nil`: it restarts whenever the honest miners find a
+    /// block first (Rosenfeld), so a share q needs about q^−premine attempts per trial.
+    public static func premineProblem(shares: [Double], premine: Int) -> String? {
+        guard let q = shares.min(), pow(1 / q, Double(premine)) > 1e6 else { return nil }
+        return String(format: "a premine of %d at q = %g needs about %.0e attempts per trial; lower it or raise the attacker's share",
+                      premine, q, pow(1 / q, Double(premine)))
     }
 
     /// Whether `shares` can be normalised into miners' hashpower: at least two, each

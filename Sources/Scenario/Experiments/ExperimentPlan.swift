@@ -122,7 +122,7 @@ public enum ExperimentLoader {
             }
             var experiment = DoubleSpendExperiment(attackerShares: shares, confirmations: confirmations, trials: integer("trials", 2000, ExperimentLimits.trials))
             experiment.premine = integer("premine", 1, ExperimentLimits.premine)
-            if let problem = shares.lazy.compactMap({ ExperimentLimits.premineProblem(q: $0, premine: experiment.premine) }).first {
+            if let problem = ExperimentLimits.premineProblem(shares: shares, premine: experiment.premine) {
                 reader.error(fields["premine"], "premine", problem)
                 return nil
             }
