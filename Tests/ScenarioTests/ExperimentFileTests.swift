@@ -21,13 +21,16 @@ import Testing
         #expect(selfish.alphas.count == 8 && selfish.gammas == [0, 0.5, 1])
     }
 
+    /// The diagnostics loading `yaml` as `e.yml` gives (none when it loads).
+    static func messages(_ yaml: String) -> [String] {
+        do {
+            _ = try ExperimentLoader.load(yaml: yaml, file: "e.yml")
+            return []
+        } catch { return error.diagnostics.map(\.description) }
+    }
+
     @Test func brokenExperimentFilesAreReported() {
-        func messages(_ yaml: String) -> [String] {
-            do {
-                _ = try ExperimentLoader.load(yaml: yaml, file: "e.yml")
-                return []
-            } catch { return error.diagnostics.map(\.description) }
-        }
+        let messages = Self.messages
         #expect(messages("experiment: double-spent\n") == ["e.yml:1:13: experiment: unknown value 'double-spent'; did you mean 'double-spend'? (expected one of: centralisation, double-spend, fork-rate, selfish-mining)"])
         #expect(messages("experiment: fork-rate\nrelay: inv,carrier-pigeon\n") == ["e.yml:2:8: relay: expected relay modes such as inv,push, found 'inv,carrier-pigeon'"])
         #expect(messages("experiment: double-spend\nalpha: 0.3\n").first?.contains("unknown key 'alpha'") == true)
@@ -36,12 +39,7 @@ import Testing
     /// Values that would never finish, exhaust memory or overflow are refused with the line,
     /// before anything runs (they hung or crashed the process before).
     @Test func outOfRangeExperimentValuesAreReported() {
-        func messages(_ yaml: String) -> [String] {
-            do {
-                _ = try ExperimentLoader.load(yaml: yaml, file: "e.yml")
-                return []
-            } catch { return error.diagnostics.map(\.description) }
-        }
+        let messages = Self.messages
         #expect(messages("experiment: double-spend\nconfirmations: 0-99999999999\n")
             == ["e.yml:2:16: confirmations: expected confirmations such as 0-10, found '0-99999999999'"])
         #expect(messages("experiment: double-spend\nconfirmations: 1,5000\n") == ["e.yml:2:16: confirmations: confirmations must be in 0...1000"])
