@@ -40,12 +40,14 @@ import Testing
         }
     }
 
-    /// A known encoding: Core's `verack` on regtest is the header alone, checksum 5df6e0e2.
-    /// Messages stay small to move through event queues: large payloads are boxed.
+    /// Messages stay small to move through event queues: large payloads are boxed, and a
+    /// single inventory item is held inline.
     @Test func messagesAreSmallValues() {
-        #expect(MemoryLayout<NetworkMessage>.size <= 48)
+        #expect(MemoryLayout<NetworkMessage>.size <= 41)
+        #expect(MemoryLayout<InventoryList>.size <= 40)
     }
 
+    /// A known encoding: Core's `verack` on regtest is the header alone, checksum 5df6e0e2.
     @Test func verackMatchesCoresBytes() {
         let bytes = MessageCodec.encode(.verack, magic: Self.magic)
         #expect(Hex.encode(bytes) == "fabfb5da" + "76657261636b000000000000" + "00000000" + "5df6e0e2")

@@ -232,7 +232,7 @@ public enum MessageCodec {
         }
     }
 
-    static func readInventory(_ reader: inout ByteReader) throws -> [InventoryItem] {
+    static func readInventory(_ reader: inout ByteReader) throws -> InventoryList {
         let count = try reader.readCount("inventory", minimumElementSize: 36, limit: 50_000)
         var items = [InventoryItem]()
         items.reserveCapacity(count)
@@ -244,6 +244,6 @@ public enum MessageCodec {
             }
             items.append(InventoryItem(kind, try reader.readHash256()))
         }
-        return items
+        return InventoryList(items)
     }
 }

@@ -21,16 +21,17 @@ public struct VersionMessage: Sendable, Equatable {
 
 /// A Bitcoin P2P message (the subset a simulated node speaks).
 ///
-/// The rare large payloads are boxed (`indirect`), so a message is 41 bytes and moving one
-/// through queues stays cheap.
+/// The rare large payloads are boxed (`indirect`) and a one-item inventory is held inline
+/// (``InventoryList``), so a message is 41 bytes, moving one through queues stays cheap, and
+/// the commonest messages point to nothing.
 public enum NetworkMessage: Sendable, Equatable {
     indirect case version(VersionMessage)
     case verack
     case sendHeaders
     case sendCompact(announce: Bool, version: UInt64)
-    case inventory([InventoryItem])
-    case getData([InventoryItem])
-    case notFound([InventoryItem])
+    case inventory(InventoryList)
+    case getData(InventoryList)
+    case notFound(InventoryList)
     case transaction(Transaction)
     case block(Block)
     case headers([BlockHeader])

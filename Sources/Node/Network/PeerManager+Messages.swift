@@ -83,7 +83,7 @@ extension PeerManager {
 
     // MARK: Announcements and requests
 
-    func handleInventory(_ items: [InventoryItem], from state: Peer, into output: inout PeerOutput) {
+    func handleInventory(_ items: InventoryList, from state: Peer, into output: inout PeerOutput) {
         var wanted = [InventoryItem]()
         for item in items {
             if item.isBlock {
@@ -103,10 +103,10 @@ extension PeerManager {
                 }
             }
         }
-        if !wanted.isEmpty { output.actions.append(.send(state.id, .getData(wanted))) }
+        if !wanted.isEmpty { output.actions.append(.send(state.id, .getData(InventoryList(wanted)))) }
     }
 
-    func handleGetData(_ items: [InventoryItem], from state: Peer, into output: inout PeerOutput) {
+    func handleGetData(_ items: InventoryList, from state: Peer, into output: inout PeerOutput) {
         let peer = state.id
         var missing = [InventoryItem]()
         for item in items {
@@ -123,7 +123,7 @@ extension PeerManager {
                 missing.append(item)
             }
         }
-        if !missing.isEmpty { output.actions.append(.send(peer, .notFound(missing))) }
+        if !missing.isEmpty { output.actions.append(.send(peer, .notFound(InventoryList(missing)))) }
     }
 
     /// True when the node has no data for `hash` (and it is not known to be invalid).
@@ -174,11 +174,15 @@ extension PeerManager {
         guard !hashes.isEmpty else { return }
         for hash in hashes { blocksInFlight[hash] = state.id }
         state.blocksInFlight += hashes.count
-        output.actions.append(.send(state.id, .getData(hashes.map { .block($0) })))
+        output.actions.append(.send(state.id, .getData(InventoryList(hashes.lazy.map { InventoryItem.block($0) }))))
     }
 
     func releaseBlockRequest(_ hash: BlockHash) {
-        if let peer = blocksInFlight.removeValue(forKey: hash) { peers[peer]?.blocksInFlight -= 1 }
+        guard let peer = blocksInFlight.removeValue(forKey: hash) else { return }
+        peers[peer]?.blocksInFlight -= 1
+        // Between blocks nothing is in flight: the shared empty table is in cache when the
+        // next announcement checks it, where this node's emptied one would not be.
+        if blocksInFlight.isEmpty { blocksInFlight = [:] }
     }
 
     // MARK: Headers
@@ -334,7 +338,7 @@ extension PeerManager {
             // Ask the sender for the parents we lack.
             let parents = Set(transaction.inputs.map(\.prevout.txid)).filter { !knowsTransaction($0) }.sorted()
             for parent in parents { transactionsInFlight[parent] = peer }
-            if !parents.isEmpty { output.actions.append(.send(peer, .getData(parents.map { .transaction($0) }))) }
+            if !parents.isEmpty { output.actions.append(.send(peer, .getData(InventoryList(parents.lazy.map { InventoryItem.transaction($0) })))) }
         case .rejected(let error):
             rememberRejected(txid)
             output.events.append(.transactionRejected(txid, error, from: peer))

@@ -123,10 +123,13 @@ public final class PeerManager {
     var peers = SmallIntMap<Peer>()
     /// The node's chain state (read for every message, so kept one step closer).
     let chain: ChainState
+    /// Blocks asked for and not yet received, by the peer asked. Checked on every block
+    /// announcement, so in the first cache line too, and emptied back to the shared empty
+    /// table (see ``releaseBlockRequest(_:)``).
+    var blocksInFlight: [BlockHash: PeerID] = [:]
     public let node: FullNode
     public var options: PeerOptions
     var random: DeterministicRandom
-    var blocksInFlight: [BlockHash: PeerID] = [:]
     var transactionsInFlight: [Txid: PeerID] = [:]
     var recentRejects = Set<Txid>()
     var pendingCompact: [BlockHash: (peer: PeerID, header: BlockHeader, partial: [Transaction?])] = [:]

@@ -1,0 +1,64 @@
+/// The items of an `inv`, `getdata` or `notfound` message, in order.
+///
+/// Nearly every such message names one item (a block or transaction announced or asked
+/// for), so one item is held inline and only two or more (or none) in an array. A one-item
+/// message then carries no array: its receiver, usually far from the sender in time and
+/// memory, reads no storage that has long left the cache, and copies of the message
+/// touch no shared reference count.
+public struct InventoryList: RandomAccessCollection, Sendable, Equatable, ExpressibleByArrayLiteral {
+    @usableFromInline enum Storage: Sendable {
+        case one(InventoryItem)
+        case many([InventoryItem])
+    }
+
+    @usableFromInline let storage: Storage
+
+    /// The items of `items`, in order.
+    public init(_ items: some Sequence<InventoryItem>) {
+        var iterator = items.makeIterator()
+        guard let first = iterator.next() else {
+            storage = .many([])
+            return
+        }
+        guard let second = iterator.next() else {
+            storage = .one(first)
+            return
+        }
+        var array = [first, second]
+        while let next = iterator.next() { array.append(next) }
+        storage = .many(array)
+    }
+
+    /// A list of the one item `item` (no array is made).
+    public init(_ item: InventoryItem) {
+        storage = .one(item)
+    }
+
+    public init(arrayLiteral elements: InventoryItem...) {
+        self.init(elements)
+    }
+
+    @inlinable public var startIndex: Int { 0 }
+
+    @inlinable public var endIndex: Int {
+        switch storage {
+        case .one: return 1
+        case .many(let items): return items.count
+        }
+    }
+
+    @inlinable public subscript(position: Int) -> InventoryItem {
+        switch storage {
+        case .one(let item):
+            precondition(position == 0, "InventoryList index out of range")
+            return item
+        case .many(let items):
+            return items[position]
+        }
+    }
+
+    /// Equal when they list the same items in the same order, however each is held.
+    public static func == (lhs: InventoryList, rhs: InventoryList) -> Bool {
+        lhs.elementsEqual(rhs)
+    }
+}
