@@ -1,11 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Release builds of the hot modules skip Swift's run-time exclusivity checks: they cost a
-/// quarter of a large simulation's time (every class property access went through a
-/// thread-local access set). Debug builds — the test suite — keep them, so a violation
-/// still fails the tests; the compile-time checks apply to every build.
-let releaseSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+/// Release builds of the modules a simulation runs through are optimised across module
+/// boundaries (the simulation calls the peer logic, the chain state and the consensus types
+/// for every message: 2.5 % fewer instructions in a large run).
+let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+/// The hottest of them also skip Swift's run-time exclusivity checks: they cost a quarter of
+/// a large simulation's time (every class property access went through a thread-local
+/// access set). Debug builds — the test suite — keep them, so a violation still fails the
+/// tests; the compile-time checks apply to every build.
+let releaseSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release))]
 
 let package = Package(
     name: "Regsim",
@@ -35,8 +39,8 @@ let package = Package(
         // A header-only shim for a compiler builtin (no library behind it).
         .systemLibrary(name: "CPrefetch"),
 
-        .target(name: "BitcoinCrypto", dependencies: ["COpenSSL", "CSecp256k1"]),
-        .target(name: "Consensus", dependencies: ["BitcoinCrypto"]),
+        .target(name: "BitcoinCrypto", dependencies: ["COpenSSL", "CSecp256k1"], swiftSettings: crossModule),
+        .target(name: "Consensus", dependencies: ["BitcoinCrypto"], swiftSettings: crossModule),
         .target(name: "Node", dependencies: ["BitcoinCrypto", "Consensus", "CLevelDB", "CPrefetch"], swiftSettings: releaseSettings),
         .target(name: "Simulation", dependencies: ["BitcoinCrypto", "Consensus", "Node"], swiftSettings: releaseSettings),
         .target(name: "Scenario", dependencies: ["Consensus", "Node", "Simulation", .product(name: "Yams", package: "Yams")]),
