@@ -48,7 +48,7 @@ final class Lane {
     /// Puts `action` (an event for `node`, with its kernel hint) in the outbox for lane
     /// `target`, for it to collect after the window.
     func send(_ action: consuming Simulation.Action, at time: Int64, key: UInt64, forNode node: Int32, hint: UInt64, toLane target: Int) {
-        outboxes[parity][target].entries.append((time, key, node, hint, action))
+        outboxes[parity][target].entries.append((time, key, node, hint, consume action))
         earliestOutgoing[parity] = min(earliestOutgoing[parity], time)
     }
 
@@ -60,8 +60,9 @@ final class Lane {
             guard !outbox.entries.isEmpty else { continue }
             // Taken from the end, each entry moves into the kernel rather than being copied and
             // then destroyed; the order of scheduling does not matter (keys are unique).
-            while let entry = outbox.entries.popLast() {
-                kernel.schedule(at: entry.time, key: entry.key, tag: entry.node, hint: entry.hint, entry.action)
+            // (Bound on its own, the action can be moved; read from the tuple it was copied.)
+            while let (time, key, node, hint, action) = outbox.entries.popLast() {
+                kernel.schedule(at: time, key: key, tag: node, hint: hint, consume action)
             }
         }
     }
