@@ -22,6 +22,9 @@ import Testing
         #expect(InventoryList(Self.items[0]) == [Self.items[0]])
         #expect(InventoryList(Self.items[0]) != [Self.items[1]])
         #expect(InventoryList(Self.items[0]) != InventoryList(Self.items.prefix(2)))
+        let hashes = Self.items.map { BlockHash($0.hash) }
+        #expect(Array(InventoryList.blocks(hashes)) == Self.items)
+        #expect(Array(InventoryList.transactions(hashes.map { Txid($0.hash) })) == Self.items.map { InventoryItem(.witnessTransaction, $0.hash) })
     }
 
     /// `inv`, `getdata` and `notfound` of one item and of many encode as Bitcoin does (a

@@ -1,3 +1,5 @@
+import Consensus
+
 /// The items of an `inv`, `getdata` or `notfound` message, in order.
 ///
 /// Nearly every such message names one item (a block or transaction announced or asked
@@ -36,6 +38,16 @@ public struct InventoryList: RandomAccessCollection, Sendable, Equatable, Expres
 
     public init(arrayLiteral elements: InventoryItem...) {
         self.init(elements)
+    }
+
+    /// Witness-block items (Core's `MSG_WITNESS_BLOCK`) for `hashes`, in order.
+    public static func blocks(_ hashes: some Sequence<BlockHash>) -> InventoryList {
+        InventoryList(hashes.lazy.map(InventoryItem.block))
+    }
+
+    /// Witness-transaction items (Core's `MSG_WITNESS_TX`) for `txids`, in order.
+    public static func transactions(_ txids: some Sequence<Txid>) -> InventoryList {
+        InventoryList(txids.lazy.map(InventoryItem.transaction))
     }
 
     @inlinable public var startIndex: Int { 0 }

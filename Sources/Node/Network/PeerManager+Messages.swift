@@ -174,7 +174,7 @@ extension PeerManager {
         guard !hashes.isEmpty else { return }
         for hash in hashes { blocksInFlight[hash] = state.id }
         state.blocksInFlight += hashes.count
-        output.actions.append(.send(state.id, .getData(InventoryList(hashes.lazy.map { InventoryItem.block($0) }))))
+        output.actions.append(.send(state.id, .getData(.blocks(hashes))))
     }
 
     func releaseBlockRequest(_ hash: BlockHash) {
@@ -338,7 +338,7 @@ extension PeerManager {
             // Ask the sender for the parents we lack.
             let parents = Set(transaction.inputs.map(\.prevout.txid)).filter { !knowsTransaction($0) }.sorted()
             for parent in parents { transactionsInFlight[parent] = peer }
-            if !parents.isEmpty { output.actions.append(.send(peer, .getData(InventoryList(parents.lazy.map { InventoryItem.transaction($0) })))) }
+            if !parents.isEmpty { output.actions.append(.send(peer, .getData(.transactions(parents)))) }
         case .rejected(let error):
             rememberRejected(txid)
             output.events.append(.transactionRejected(txid, error, from: peer))

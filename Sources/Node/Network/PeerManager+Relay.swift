@@ -20,7 +20,7 @@ extension PeerManager {
         case .inv:
             // The common case gets one message and no optionals (whose destruction is not
             // inlined for an enum this large).
-            let inventory = NetworkMessage.inventory(InventoryList(newBlocks.lazy.map { InventoryItem.block($0.hash) }))
+            let inventory = NetworkMessage.inventory(.blocks(newBlocks.lazy.map(\.hash)))
             forEachPeerLacking(tip) { output.actions.append(.send($0.id, inventory)) }
         case .headers, .compact:
             var headersMessage: NetworkMessage?
@@ -35,7 +35,7 @@ extension PeerManager {
                     message = headersMessage ?? .headers(newBlocks.map(\.header))
                     headersMessage = message
                 } else {
-                    message = inventoryMessage ?? .inventory(InventoryList(newBlocks.lazy.map { InventoryItem.block($0.hash) }))
+                    message = inventoryMessage ?? .inventory(.blocks(newBlocks.lazy.map(\.hash)))
                     inventoryMessage = message
                 }
                 output.actions.append(.send(state.id, message))
@@ -84,7 +84,7 @@ extension PeerManager {
         state.trickleScheduled = false
         for txid in items { state.knownTransactions.insert(txid) }
         if state.knownTransactions.count > 50_000 { state.knownTransactions.removeAll() }
-        if !items.isEmpty { output.actions.append(.send(state.id, .inventory(InventoryList(items.lazy.map { InventoryItem.transaction($0) })))) }
+        if !items.isEmpty { output.actions.append(.send(state.id, .inventory(.transactions(items)))) }
     }
 
     /// A timer the manager asked for has expired.
@@ -138,7 +138,7 @@ extension PeerManager {
             case .headers where state.preferHeaders, .compact where state.preferHeaders:
                 output.actions.append(.send(peer, .headers(unknown.map(\.header))))
             default:
-                output.actions.append(.send(peer, .inventory(InventoryList(unknown.lazy.map { InventoryItem.block($0.hash) }))))
+                output.actions.append(.send(peer, .inventory(.blocks(unknown.lazy.map(\.hash)))))
             }
             if let entry = entries.last ?? nil { state.bestKnownBlock = entry }
         }
