@@ -125,7 +125,7 @@ public final class Simulation {
         // Bounding the threads before multiplying keeps a huge request from overflowing.
         let lanesAskedFor = min(configuration.threads, Simulation.maximumLanes) * Simulation.lanesPerThread
         let laneCount = parallel ? min(lanesAskedFor, configuration.nodes.count, Simulation.maximumLanes) : 1
-        lanes = (0..<laneCount).map { Lane(index: $0, count: laneCount) }
+        lanes = (0..<laneCount).map { [minimumDelay] in Lane(index: $0, count: laneCount, minimumDelay: minimumDelay) }
         for (index, nodeConfiguration) in configuration.nodes.enumerated() {
             let node = try makeNode(index: index, configuration: nodeConfiguration)
             nodes.append(SimulatedNode(index: index, configuration: nodeConfiguration, node: node,

@@ -33,9 +33,9 @@ import Testing
         #expect(seen == [1, 2, 3])
     }
 
-    /// Each event's tag and hint are read for the next event (and the tag for the one after)
-    /// without taking its payload, and match the event that then runs.
-    @Test func tagsAndHintsNameTheUpcomingEvents() {
+    /// Each event's tag and hint are read for the next event (and the tag for the one after,
+    /// when known) without taking its payload, and match the event that then runs.
+    @Test func tagsAndHintsNameTheUpcomingEvents() throws {
         let kernel = EventKernel<Int>()
         var state: UInt64 = 11
         for value in 0..<2_000 {
@@ -43,12 +43,20 @@ import Testing
             kernel.schedule(at: Int64(state >> 50), key: UInt64(value), tag: Int32(value), hint: UInt64(value) * 3 + 1, value)
         }
         var expectedNext: Int32?
-        while let tag = kernel.upcomingTag {
+        var seen = 0
+        var secondsKnown = 0
+        while kernel.nextTime != nil {
+            let tag = try #require(kernel.upcomingTag)
             if let expectedNext { #expect(tag == expectedNext) }
             #expect(kernel.upcomingHint == UInt64(tag) * 3 + 1)
             expectedNext = kernel.secondUpcomingTag
+            if expectedNext != nil { secondsKnown += 1 }
             #expect(kernel.step()?.payload == Int(tag))
+            seen += 1
         }
+        #expect(seen == 2_000)
+        // Most events share a bucket with the next one here (2,000 events in 16 buckets).
+        #expect(secondsKnown > 1_900)
         #expect(expectedNext == nil)
         #expect(kernel.upcomingHint == nil)
     }
@@ -90,5 +98,47 @@ import Testing
         }
         #expect(ran == nil)
         #expect(pending == nil)
+    }
+
+    /// Against a reference (every pending event in a list, the least by (time, order) run
+    /// next): events scheduled while running at the current time, within a bucket, across
+    /// buckets, beyond the calendar's horizon and after long idle gaps, with cancels, come
+    /// out in exactly the reference's order.
+    @Test func matchesASortedReferenceAcrossBucketsAndHorizon() {
+        let kernel = EventKernel<Int>()
+        var reference: [(time: Int64, order: Int, id: EventID?)] = []
+        var state: UInt64 = 3
+        func draw(_ bound: UInt64) -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return (state >> 33) % bound
+        }
+        var order = 0
+        func schedule(after delay: Int64) {
+            let id = kernel.schedule(at: kernel.now + delay, order)
+            reference.append((kernel.now + delay, order, id))
+            order += 1
+        }
+        let width = kernel.bucketWidth
+        let delays: [() -> Int64] = [
+            { 0 }, { Int64(draw(UInt64(width))) }, { Int64(draw(UInt64(width) * 40)) },
+            { Int64(draw(10_000_000)) }, { 3_600_000_000 + Int64(draw(1_000)) },
+        ]
+        for _ in 0..<200 { schedule(after: delays[Int(draw(5))]()) }
+        var ran = 0
+        while let event = kernel.step() {
+            let next = reference.indices.min { (reference[$0].time, reference[$0].order) < (reference[$1].time, reference[$1].order) }!
+            #expect(event.payload == reference[next].order && event.time == reference[next].time)
+            reference.remove(at: next)
+            ran += 1
+            if ran < 3_000 { for _ in 0..<Int(draw(4)) { schedule(after: delays[Int(draw(5))]()) } }
+            if draw(10) == 0, !reference.isEmpty {
+                let victim = Int(draw(UInt64(reference.count)))
+                kernel.cancel(reference[victim].id!)
+                reference.remove(at: victim)
+            }
+            #expect(kernel.pendingCount >= reference.count)
+        }
+        #expect(reference.isEmpty)
+        #expect(ran > 3_000)
     }
 }

@@ -7,43 +7,23 @@ public struct EventID: Hashable, Sendable {
     @usableFromInline init(sequence: UInt64) { self.sequence = sequence }
 }
 
-/// A discrete-event kernel: virtual time, and a heap of events ordered by time, then by
+/// A discrete-event kernel: virtual time, and a queue of events ordered by time, then by
 /// the order they were scheduled in (events at the same time run first-in, first-out).
 ///
 /// Time is an integer count of **microseconds** since the simulation began. The kernel owns
 /// nothing global: every simulation has its own. Cancelling is lazy: a cancelled event stays
-/// in the heap and is skipped when it comes up.
+/// queued and is skipped when it comes up. The queue is an ``EventCalendar``.
 public final class EventKernel<Payload> {
-    /// A heap entry stays small (24 bytes) whatever the payload: payloads wait in a slab and
-    /// the heap moves only their slot numbers, with the caller's 32-bit tag beside them.
-    @usableFromInline struct Entry {
-        @usableFromInline let time: Int64
-        @usableFromInline let sequence: UInt64
-        @usableFromInline let slot: Int32
-        @usableFromInline let tag: Int32
-
-        @inlinable init(time: Int64, sequence: UInt64, slot: Int, tag: Int32) {
-            self.time = time
-            self.sequence = sequence
-            self.slot = Int32(truncatingIfNeeded: slot)
-            self.tag = tag
-        }
-
-        @inlinable func precedes(_ other: Entry) -> Bool {
-            time != other.time ? time < other.time : sequence < other.sequence
-        }
-    }
-
-    /// The payload slab: a slot is initialised exactly while a heap entry names it. Managed
-    /// by hand because an array of optional payloads paid a generic destroy of the old `nil`
-    /// on every store (the payload is a large enum the compiler does not inline).
+    /// The payload slab: a slot is initialised exactly while a queued entry names it.
+    /// Managed by hand because an array of optional payloads paid a generic destroy of the
+    /// old `nil` on every store (the payload is a large enum the compiler does not inline).
     @usableFromInline var payloads: UnsafeMutablePointer<Payload>
     /// Each slot's hint (see ``schedule(at:key:tag:hint:_:)``), beside the slab.
     @usableFromInline var hints: UnsafeMutablePointer<UInt64>
     @usableFromInline var slotCapacity = 0
     @usableFromInline var slotsUsed = 0
     @usableFromInline var freeSlots: [Int] = []
-    @usableFromInline var heap: [Entry] = []
+    @usableFromInline let calendar: EventCalendar
     @usableFromInline var cancelled = Set<UInt64>()
     @usableFromInline var nextSequence: UInt64 = 0
     @usableFromInline var clock: Int64 = 0
@@ -54,19 +34,28 @@ public final class EventKernel<Payload> {
     /// Events run so far.
     @inlinable public var eventsRun: UInt64 { runCount }
 
-    public init() {
+    /// A kernel whose calendar buckets are `bucketWidth` microseconds wide, rounded down to
+    /// a power of two between 1 µs and about a second. Any width gives the same order; the
+    /// kernel is fastest when events schedule others at least two widths ahead (they then
+    /// never land among the events already sorted), so a simulation passes half its
+    /// shortest delay between nodes.
+    public init(bucketWidth: Int64 = 1_024) {
+        calendar = EventCalendar(bucketWidth: bucketWidth)
         payloads = UnsafeMutablePointer<Payload>.allocate(capacity: 0)
         hints = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
     }
 
     deinit {
-        for entry in heap { (payloads + Int(entry.slot)).deinitialize(count: 1) }
+        calendar.forEach { (payloads + Int($0.slot)).deinitialize(count: 1) }
         payloads.deallocate()
         hints.deallocate()
     }
 
+    /// The width of the calendar's buckets, microseconds.
+    public var bucketWidth: Int64 { calendar.bucketWidth }
+
     /// Events waiting (cancelled ones included until they come up).
-    @inlinable public var pendingCount: Int { heap.count }
+    @inlinable public var pendingCount: Int { calendar.count }
 
     /// Schedules `payload` at absolute time `time` (not before now).
     @inlinable @discardableResult
@@ -90,9 +79,7 @@ public final class EventKernel<Payload> {
         let slot = freeSlots.popLast() ?? newSlot()
         (payloads + slot).initialize(to: payload)
         hints[slot] = hint
-        let entry = Entry(time: time, sequence: key, slot: slot, tag: tag)
-        heap.append(entry)
-        siftUp(heap.count - 1)
+        calendar.insert(EventCalendar.Entry(time: time, sequence: key, slot: slot, tag: tag))
         return EventID(sequence: key)
     }
 
@@ -110,20 +97,20 @@ public final class EventKernel<Payload> {
 
     /// The time of the next event to run, or `nil` when none is left.
     @inlinable public var nextTime: Int64? {
-        dropCancelledTop()
-        return heap.first?.time
+        settle()
+        return calendar.next?.time
     }
 
     /// The time and ordering key of the next event to run, or `nil` when none is left.
     @inlinable public var next: (time: Int64, key: UInt64)? {
-        dropCancelledTop()
-        return heap.first.map { ($0.time, $0.sequence) }
+        settle()
+        return calendar.next.map { ($0.time, $0.sequence) }
     }
 
     /// Runs time forward to the next event and returns it, or `nil` when none is left.
     @inlinable public func step() -> (time: Int64, payload: Payload)? {
-        dropCancelledTop()
-        guard let top = popTop() else { return nil }
+        settle()
+        guard let top = calendar.removeNext() else { return nil }
         let payload = takePayload(top.slot)
         prefetchUpcoming()
         clock = top.time
@@ -131,37 +118,32 @@ public final class EventKernel<Payload> {
         return (top.time, payload)
     }
 
-    /// Asks the cache for the payloads and hints of the next two events (the top and the
-    /// smaller of its children): they were written long ago and are rarely still cached. By
-    /// the time they run, they are.
+    /// Asks the cache for the payloads and hints of the next two events: they were written
+    /// long ago and are rarely still cached. By the time they run, they are.
     @inlinable func prefetchUpcoming() {
-        guard let next = heap.first else { return }
-        CacheHint.prefetch(payloads + Int(next.slot))
-        CacheHint.prefetch(hints + Int(next.slot))
-        guard let position = secondPosition else { return }
-        let slot = Int(heap[position].slot)
-        CacheHint.prefetch(payloads + slot)
-        CacheHint.prefetch(hints + slot)
+        if let next = calendar.next {
+            CacheHint.prefetch(payloads + Int(next.slot))
+            CacheHint.prefetch(hints + Int(next.slot))
+        }
+        if let second = calendar.second {
+            CacheHint.prefetch(payloads + Int(second.slot))
+            CacheHint.prefetch(hints + Int(second.slot))
+        }
     }
 
-    /// The tag of the next event to run (see ``schedule(at:key:tag:hint:_:)``).
-    @inlinable public var upcomingTag: Int32? { heap.first?.tag }
+    /// The tag of the next event to run (see ``schedule(at:key:tag:hint:_:)``), when it is
+    /// known without work: after ``next`` or ``nextTime``, and after most ``step``s (`nil`
+    /// otherwise, and when none is left). A cancelled event's tag may show until ``next``
+    /// drops it.
+    @inlinable public var upcomingTag: Int32? { calendar.next?.tag }
 
-    /// The hint of the next event to run (see ``schedule(at:key:tag:hint:_:)``).
-    @inlinable public var upcomingHint: UInt64? { heap.first.map { hints[Int($0.slot)] } }
+    /// The hint of the next event to run (see ``schedule(at:key:tag:hint:_:)``), when known
+    /// as ``upcomingTag`` is.
+    @inlinable public var upcomingHint: UInt64? { calendar.next.map { hints[Int($0.slot)] } }
 
-    /// The tag of the event after the next one (the earlier of the top's children), unless
-    /// an event scheduled in between comes first.
-    @inlinable public var secondUpcomingTag: Int32? {
-        guard let position = secondPosition else { return nil }
-        return heap[position].tag
-    }
-
-    /// Where in the heap the second event to come is: the earlier of the top's children.
-    @inlinable @inline(__always) var secondPosition: Int? {
-        guard heap.count > 1 else { return nil }
-        return heap.count > 2 && heap[2].precedes(heap[1]) ? 2 : 1
-    }
+    /// The tag of the event after the next one, when known as ``upcomingTag`` is, unless an
+    /// event scheduled in between comes first.
+    @inlinable public var secondUpcomingTag: Int32? { calendar.second?.tag }
 
     @inlinable func takePayload(_ slot: Int32) -> Payload {
         freeSlots.append(Int(slot))
@@ -203,60 +185,15 @@ public final class EventKernel<Payload> {
         clock = time
     }
 
-    @inlinable func dropCancelledTop() {
+    /// Makes the calendar's next entry the next event to run, dropping cancelled events
+    /// that come up.
+    @inlinable func settle() {
+        calendar.prepareNext()
         guard !cancelled.isEmpty else { return }
-        while let top = heap.first, cancelled.remove(top.sequence) != nil {
-            _ = popTop()
+        while let top = calendar.next, cancelled.remove(top.sequence) != nil {
+            _ = calendar.removeNext()
             _ = takePayload(top.slot)
-        }
-    }
-
-    @inlinable func popTop() -> Entry? {
-        guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast()
-        if !heap.isEmpty { siftDown(0) }
-        return top
-    }
-
-    // The sifts index a buffer without bounds checks: every index is below `count`.
-    @inlinable func siftUp(_ index: Int) {
-        heap.withUnsafeMutableBufferPointer { heap in
-            var child = index
-            let entry = heap[child]
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard entry.precedes(heap[parent]) else { break }
-                heap[child] = heap[parent]
-                child = parent
-            }
-            heap[child] = entry
-        }
-    }
-
-    @inlinable func siftDown(_ index: Int) {
-        heap.withUnsafeMutableBufferPointer { heap in
-            guard let base = heap.baseAddress else { return }
-            var parent = index
-            let count = heap.count
-            let entry = base[parent]
-            while true {
-                let left = 2 * parent + 1
-                guard left < count else { break }
-                // The grandchildren (four adjacent entries) are asked for while the children
-                // are compared: the lower levels of a large heap are out of cache.
-                let grandchild = 2 * left + 1
-                if grandchild < count {
-                    CacheHint.prefetch(UnsafeRawPointer(base + grandchild))
-                    CacheHint.prefetch(UnsafeRawPointer(base + grandchild) + CacheHint.lineSize)
-                }
-                let right = left + 1
-                let child = right < count && base[right].precedes(base[left]) ? right : left
-                guard base[child].precedes(entry) else { break }
-                base[parent] = base[child]
-                parent = child
-            }
-            base[parent] = entry
+            calendar.prepareNext()
         }
     }
 }

@@ -9,7 +9,7 @@ import Node
 /// split into lanes, so a run gives the same results on one thread or several.
 final class Lane {
     let index: Int
-    let kernel = EventKernel<Simulation.Action>()
+    let kernel: EventKernel<Simulation.Action>
     /// The time of the event being handled (or of the global event that reached into the lane).
     var now: Int64 = 0
     /// The peer logic's output for the message being handled.
@@ -40,8 +40,11 @@ final class Lane {
         var entries: [(time: Int64, key: UInt64, node: Int32, hint: UInt64, action: Simulation.Action)] = []
     }
 
-    init(index: Int, count: Int) {
+    /// Lane `index` of `count`; `minimumDelay` is the shortest time between an event and one
+    /// it schedules for another node (messages), which sets the kernel's calendar.
+    init(index: Int, count: Int, minimumDelay: Int64) {
         self.index = index
+        kernel = EventKernel(bucketWidth: minimumDelay / 2)
         outboxes = (0..<2).map { _ in (0..<count).map { _ in Outbox() } }
     }
 
