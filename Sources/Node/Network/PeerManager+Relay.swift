@@ -20,7 +20,7 @@ extension PeerManager {
         case .inv:
             // The common case gets one message and no optionals (whose destruction is not
             // inlined for an enum this large).
-            let inventory = NetworkMessage.inventory(.blocks(newBlocks.lazy.map(\.hash)))
+            let inventory = NetworkMessage.inventory(.blocks(newBlocks.lazy.map { $0.hash }))
             forEachPeerLacking(tip) { output.actions.append(.send($0.id, inventory)) }
         case .headers, .compact:
             var headersMessage: NetworkMessage?
@@ -35,7 +35,7 @@ extension PeerManager {
                     message = headersMessage ?? .headers(newBlocks.map(\.header))
                     headersMessage = message
                 } else {
-                    message = inventoryMessage ?? .inventory(.blocks(newBlocks.lazy.map(\.hash)))
+                    message = inventoryMessage ?? .inventory(.blocks(newBlocks.lazy.map { $0.hash }))
                     inventoryMessage = message
                 }
                 output.actions.append(.send(state.id, message))
@@ -138,7 +138,7 @@ extension PeerManager {
             case .headers where state.preferHeaders, .compact where state.preferHeaders:
                 output.actions.append(.send(peer, .headers(unknown.map(\.header))))
             default:
-                output.actions.append(.send(peer, .inventory(.blocks(unknown.lazy.map(\.hash)))))
+                output.actions.append(.send(peer, .inventory(.blocks(unknown.lazy.map { $0.hash }))))
             }
             if let entry = entries.last ?? nil { state.bestKnownBlock = entry }
         }
