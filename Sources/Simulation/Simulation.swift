@@ -374,21 +374,22 @@ public final class Simulation {
     func finishWindow() {
         var positions = [Int](repeating: 0, count: lanes.count)
         while true {
-            var pick: Int?
-            for (index, lane) in lanes.enumerated() where positions[index] < lane.log.count {
-                let entry = lane.log[positions[index]]
-                if let best = pick {
-                    let other = lanes[best].log[positions[best]]
-                    if (other.time, other.key) <= (entry.time, entry.key) { continue }
+            var pick = -1
+            var earliest = (time: Int64(0), key: UInt64(0))
+            for (index, lane) in lanes.enumerated() where positions[index] < lane.logOrder.count {
+                let order = lane.logOrder[positions[index]]
+                if pick < 0 || order < earliest {
+                    earliest = order
+                    pick = index
                 }
-                pick = index
             }
-            guard let index = pick else { break }
-            publish(lanes[index].log[positions[index]].event)
-            positions[index] += 1
+            guard pick >= 0 else { break }
+            publish(lanes[pick].log[positions[pick]])
+            positions[pick] += 1
         }
         for lane in lanes {
             lane.log.removeAll(keepingCapacity: true)
+            lane.logOrder.removeAll(keepingCapacity: true)
             clock = max(clock, lane.now)
         }
     }
@@ -456,7 +457,8 @@ public final class Simulation {
     /// runs beside others.
     func emit(_ event: SimulationEvent, in lane: Lane) {
         if lane.windowed {
-            lane.log.append((lane.now, lane.currentKey, event))
+            lane.log.append(event)
+            lane.logOrder.append((lane.now, lane.currentKey))
         } else {
             publish(event)
         }

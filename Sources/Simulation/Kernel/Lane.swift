@@ -29,9 +29,11 @@ final class Lane {
     var parity = 0
     /// The earliest time in this lane's outboxes of each parity (none: `.max`).
     var earliestOutgoing: [Int64] = [.max, .max]
-    /// Simulation events of the window, each with the (time, key) of the kernel event that
-    /// raised it, so lanes' logs merge into the order one thread would have produced.
-    var log: [(time: Int64, key: UInt64, event: SimulationEvent)] = []
+    /// Simulation events of the window, and beside them the (time, key) of the kernel event
+    /// that raised each, so lanes' logs merge into the order one thread would have produced
+    /// (compared without copying the events).
+    var log: [SimulationEvent] = []
+    var logOrder: [(time: Int64, key: UInt64)] = []
     /// The key of the event being handled.
     var currentKey: UInt64 = 0
 
