@@ -141,4 +141,37 @@ import Testing
         #expect(reference.isEmpty)
         #expect(ran > 3_000)
     }
+
+    /// The estimate that orders lanes by their work counts every event due before the time
+    /// asked, and none due two bucket widths or more after it.
+    @Test func approximatePendingCountBoundsTheEventsDueBefore() {
+        let kernel = EventKernel<Int>()
+        let width = kernel.bucketWidth
+        var times: [Int64] = []
+        var state: UInt64 = 11
+        func draw(_ bound: Int64) -> Int64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int64((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<2_000 {
+            let time = draw(width * 300)
+            kernel.schedule(at: time, 0)
+            times.append(time)
+        }
+        times.sort()
+        var checks = 0
+        while let next = kernel.nextTime {
+            for _ in 0..<3 {
+                let end = next + 1 + draw(width * 8)
+                let estimate = kernel.approximatePendingCount(before: end)
+                #expect(estimate >= times.count { $0 < end })
+                #expect(estimate <= times.count { $0 < end + 2 * width })
+                checks += 1
+            }
+            _ = kernel.step()
+            times.removeFirst()
+        }
+        #expect(checks == 6_000)
+        #expect(kernel.approximatePendingCount(before: .max) == 0)
+    }
 }

@@ -103,6 +103,22 @@
         }
     }
 
+    /// About how many entries come before `time`: the front's and those of the ring's
+    /// buckets that start before it (a bucket is counted whole). For a `time` after the next
+    /// entry's, every entry due before it is counted, and none due two bucket widths or more
+    /// after it. Cheap enough to ask at every window of a parallel run.
+    @usableFromInline func approximateCount(before time: Int64) -> Int {
+        var count = front.count
+        guard bucketed > 0 else { return count }
+        let last = min((time - 1) >> bucketShift, cursor + Int64(Self.bucketCount) - 1)
+        var bucket = cursor
+        while bucket <= last {
+            count += buckets[Int(bucket) & (Self.bucketCount - 1)].count
+            bucket += 1
+        }
+        return count
+    }
+
     /// Calls `body` with every entry queued, in no order.
     @usableFromInline func forEach(_ body: (Entry) -> Void) {
         front.forEach(body)

@@ -57,6 +57,12 @@ public final class EventKernel<Payload> {
     /// Events waiting (cancelled ones included until they come up).
     @inlinable public var pendingCount: Int { calendar.count }
 
+    /// About how many events are due before `time` (see
+    /// ``EventCalendar/approximateCount(before:)``): a measure of the work ahead.
+    @inlinable public func approximatePendingCount(before time: Int64) -> Int {
+        calendar.approximateCount(before: time)
+    }
+
     /// Schedules `payload` at absolute time `time` (not before now).
     @inlinable @discardableResult
     public func schedule(at time: Int64, _ payload: consuming Payload) -> EventID {
