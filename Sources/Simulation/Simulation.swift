@@ -476,7 +476,9 @@ public final class Simulation {
     /// Keeps the figures the metrics need, then tells the observers.
     func publish(_ event: SimulationEvent) {
         switch event {
-        case let .blockReceived(time, _, hash, _): records[hash]?.noteReceived(at: time)
+        case let .blockReceived(time, _, hash, _):
+            // In place through the values (the optional subscript moves the record out and back).
+            if let index = records.index(forKey: hash) { records.values[index].noteReceived(at: time) }
         case let .reorg(_, _, depth, _, _, _): reorgDepths[depth, default: 0] += 1
         default: break
         }
