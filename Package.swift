@@ -9,7 +9,7 @@ let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], 
 /// a large simulation's time (every class property access went through a thread-local
 /// access set). Debug builds — the test suite — keep them, so a violation still fails the
 /// tests; the compile-time checks apply to every build.
-let releaseSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release))]
+let releaseSettings: [SwiftSetting] = crossModule + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "Regsim",
