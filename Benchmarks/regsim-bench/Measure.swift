@@ -10,6 +10,21 @@ enum Measure {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
+    /// Processor time this process has used so far, user and system, on all its threads.
+    /// Beside a wall time it tells slowed work (both grow) from waiting (only the wall time
+    /// grows) on a machine whose speed drifts.
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        let who = RUSAGE_SELF.rawValue  // an enum case in Glibc's overlay, a plain constant elsewhere
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// The median of `rounds` timings of `body`.
     static func median(rounds: Int = 5, _ body: () -> Void) -> Double {
         let timings = (0..<rounds).map { _ in seconds(body) }.sorted()

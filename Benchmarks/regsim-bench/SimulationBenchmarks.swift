@@ -74,6 +74,7 @@ enum SimulationBenchmarks {
         configuration.miners = (0..<count).map { MinerConfiguration(name: "n\($0 + 1)", node: $0, hashpower: 1) }
         var summary = ""
         let before = residentMegabytes()
+        let processorBefore = Measure.processorSeconds()
         let seconds = Measure.seconds {
             let simulation = try! Simulation(configuration: configuration)
             var found = 0
@@ -87,7 +88,9 @@ enum SimulationBenchmarks {
                              metrics.blocksFound, full.blocks, metrics.propagation[0].median, metrics.propagation[1].median, full.median,
                              metrics.staleRate * 100, Double(metrics.messagesDelivered) / 1e6, simulation.eventsRun)
         }
-        print(String(format: "simblock %d nodes, %d threads: %.2f s, peak RSS %.0f MB (before %.0f MB): ", count, threads, seconds, peakResidentMegabytes(), before) + summary)
+        let processor = Measure.processorSeconds() - processorBefore
+        print(String(format: "simblock %d nodes, %d threads: %.2f s (processor %.2f s), peak RSS %.0f MB (before %.0f MB): ",
+                     count, threads, seconds, processor, peakResidentMegabytes(), before) + summary)
     }
 
     static func residentMegabytes() -> Double { statusField("VmRSS:") }
