@@ -18,7 +18,7 @@ extension HashIdentifier {
 
     public var description: String { hash.displayHex }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.hash < rhs.hash }
-    /// The hash's own words, already uniform (see ``Hash256/_rawHashValue(seed:)``).
+    /// Buckets by the hash's own first word, already uniform (as `Hash256` does), not SipHash.
     public func _rawHashValue(seed: Int) -> Int { hash._rawHashValue(seed: seed) }
 }
 
