@@ -16,9 +16,11 @@ public enum ExperimentLimits {
     /// blocks in any useful time, or `nil`: it restarts whenever the honest miners find a
     /// block first (Rosenfeld), so a share q needs about q^−premine attempts per trial.
     public static func premineProblem(shares: [Double], premine: Int) -> String? {
-        guard let q = shares.min(), pow(1 / q, Double(premine)) > 1e6 else { return nil }
+        guard let q = shares.min() else { return nil }
+        let attempts = pow(1 / q, Double(premine))
+        guard attempts > 1e6 else { return nil }
         return String(format: "a premine of %d at q = %g needs about %.0e attempts per trial; lower it or raise the attacker's share",
-                      premine, q, pow(1 / q, Double(premine)))
+                      premine, q, attempts)
     }
 
     /// Whether `shares` can be normalised into miners' hashpower: at least two, each
