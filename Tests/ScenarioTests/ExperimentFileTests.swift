@@ -36,6 +36,17 @@ import Testing
         #expect(messages("experiment: double-spend\nalpha: 0.3\n").first?.contains("unknown key 'alpha'") == true)
     }
 
+    /// A scenario file given as an experiment gets one message saying which command plays it,
+    /// not one "unknown key" per line; a file of neither kind lists each allowed key once.
+    @Test func aScenarioFileIsNamedAsSuch() {
+        let scenario = "name: t\nduration: 1h\nnetwork:\n  nodes: 2\nevents: []\n"
+        #expect(Self.messages(scenario) == ["e.yml:2:1: experiment: this is a scenario file, not an experiment: play it with `regsim run e.yml`"])
+        let unknown = Self.messages("colour: blue\n")
+        #expect(unknown.count == 2)
+        let allowed = unknown.last?.split(separator: "(").last?.dropFirst("expected one of: ".count).dropLast().split(separator: ", ") ?? []
+        #expect(allowed.count == Set(allowed).count && allowed.contains("give-up") && allowed.contains("gamma"), "\(allowed)")
+    }
+
     /// Values that would never finish, exhaust memory or overflow are refused with the line,
     /// before anything runs (they hung or crashed the process before).
     @Test func outOfRangeExperimentValuesAreReported() {

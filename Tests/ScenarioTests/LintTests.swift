@@ -63,6 +63,18 @@ import Testing
         #expect(japan.configuration.nodes.allSatisfy { $0.uploadBitsPerSecond == 8_000_000 })
     }
 
+    /// An experiment file given as a scenario gets one message naming the command that runs
+    /// it, not one "unknown key" per line.
+    @Test func anExperimentFileIsNamedAsSuch() {
+        do {
+            _ = try ScenarioLoader.load(yaml: "# Rosenfeld\nexperiment: double-spend\nattacker: 0.1\ntrials: 100\n", file: "x.yml")
+            Issue.record("loaded an experiment file as a scenario")
+        } catch {
+            #expect(error.diagnostics.map(\.description)
+                == ["x.yml:2:1: experiment: this is an experiment file, not a scenario: run it with `regsim experiment file x.yml`"])
+        }
+    }
+
     /// Every problem of a file is reported at once.
     @Test func allErrorsAtOnce() {
         let yaml = "name: t\nduration: soon\nnetwork:\n  nodes: 2\n  loss: 150%\n  store: disk\nextra: 1\n"

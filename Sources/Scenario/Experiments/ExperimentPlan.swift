@@ -80,8 +80,18 @@ public enum ExperimentLoader {
         let reader = YAMLReader(file: file)
         let kindNode = root.mapping?["experiment"]
         let kind = kindNode.flatMap { reader.choice($0, "experiment", keys.keys.sorted()) }
-        if kindNode == nil { reader.error(root, "experiment", "missing: one of \(keys.keys.sorted().joined(separator: ", "))") }
-        let allowed = ["experiment", "name", "description", "seed"] + (kind.flatMap { keys[$0] } ?? keys.values.flatMap { $0 })
+        if kindNode == nil {
+            // A scenario file would otherwise get one "unknown key" per line.
+            let scenarioOnly = Set(ScenarioLoader.topLevelKeys).subtracting(keys.values.joined()).subtracting(["name", "description", "seed"])
+            if let scenarioKey = YAMLReader.firstKey(of: root, in: scenarioOnly) {
+                reader.error(scenarioKey, "experiment", "this is a scenario file, not an experiment: play it with `regsim run \(file)`")
+                return try reader.result(nil as ExperimentPlan?)
+            }
+            reader.error(root, "experiment", "missing: one of \(keys.keys.sorted().joined(separator: ", "))")
+        }
+        let kindKeys = kind.flatMap { keys[$0] } ?? keys.keys.sorted().flatMap { keys[$0] ?? [] }
+        var allowed = ["experiment", "name", "description", "seed"]
+        for key in kindKeys where !allowed.contains(key) { allowed.append(key) }
         let entries = reader.mapping(root, "", allowed: allowed) ?? []
         var fields: [String: Node] = [:]
         for (key, value, _) in entries { fields[key] = value }

@@ -18,6 +18,11 @@ final class ScenarioBuilder {
     init(reader: YAMLReader) { self.reader = reader }
 
     func build(_ root: Node) -> Scenario? {
+        // An experiment file would otherwise get one "unknown key" per line.
+        if let experiment = YAMLReader.firstKey(of: root, in: ["experiment"]) {
+            reader.error(experiment, "experiment", "this is an experiment file, not a scenario: run it with `regsim experiment file \(reader.file)`")
+            return nil
+        }
         guard let entries = reader.mapping(root, "", allowed: ScenarioLoader.topLevelKeys) else { return nil }
         let fields = Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         let name = fields["name"].flatMap { reader.string($0, "name") }

@@ -54,6 +54,16 @@ final class YAMLReader {
         diagnostics.append(Diagnostic(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, path: path, message: message))
     }
 
+    /// The first key node of the mapping `node`, in file order, that is one of `keys` (for a
+    /// message that points at the key).
+    static func firstKey(of node: Node, in keys: Set<String>) -> Node? {
+        guard let mapping = node.mapping else { return nil }
+        for (keyNode, _) in mapping {
+            if let key = keyNode.scalar?.string, keys.contains(key) { return keyNode }
+        }
+        return nil
+    }
+
     /// A mapping's entries by key, in file order; reports keys not in `allowed` (with a
     /// did-you-mean) and duplicates. `nil` when `node` is not a mapping.
     func mapping(_ node: Node, _ path: String, allowed: [String]) -> [(key: String, value: Node, keyNode: Node)]? {
