@@ -37,6 +37,12 @@ import Testing
          "broken.yml:4:10: network.nodes.count: missing: how many nodes, up to 100,000"),
         (valid + "\nexpect:\n  - {miner: m, share: about half}\n",
          "broken.yml:10:23: expect[0].share: expected a comparison such as '>= 2', '< 5%' or '< 7m', found 'about half'"),
+        // Bytes that are not text, and a quoted escape: positioned, and nothing echoed that
+        // a terminal would act on.
+        ("name: t\nduration: 1h\u{1B}[31m\n",
+         "broken.yml:2:13: not YAML text: control characters are not allowed (U+001B)"),
+        ("name: t\nduration: \"\\e[31m\"\nnetwork:\n  nodes: 2\n",
+         "broken.yml:2:11: duration: expected a duration such as 2h or 30m, found '?[31m'"),
     ])
     func brokenFileReportsWhereAndWhat(yaml: String, message: String) {
         do {

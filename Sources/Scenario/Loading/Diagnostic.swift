@@ -8,12 +8,19 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
     public let path: String
     public let message: String
 
+    /// Control characters in `path` and `message` (which may quote the file) become `?`, so
+    /// that printing a diagnostic cannot garble the terminal.
     public init(file: String, line: Int, column: Int, path: String, message: String) {
         self.file = file
         self.line = line
         self.column = column
-        self.path = path
-        self.message = message
+        self.path = Diagnostic.printable(path)
+        self.message = Diagnostic.printable(message)
+    }
+
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }
 
     /// `file:line:column: path: message`, as compilers print errors.

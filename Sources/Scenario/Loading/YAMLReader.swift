@@ -23,7 +23,7 @@ final class YAMLReader {
         do { composed = try Yams.compose(yaml: yaml) } catch let error as YamlError {
             throw ScenarioErrors(diagnostics: [syntaxDiagnostic(error, file: file)])
         } catch {
-            throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "YAML error: \(error)")])
+            throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "YAML error: \(firstLine(error))")])
         }
         guard let composed else {
             throw ScenarioErrors(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "", message: "the file is empty")])
@@ -35,9 +35,29 @@ final class YAMLReader {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return Diagnostic(file: file, line: mark.line, column: mark.column, path: "", message: "YAML syntax error: \(problem)")
+        case let .reader(problem, offset, value, yaml):
+            // Not text (a binary or mis-encoded file): say where, without echoing its bytes.
+            let (line, column) = position(ofByte: offset ?? 0, in: yaml)
+            let character = value >= 0 ? String(format: " (U+%04X)", value) : ""
+            return Diagnostic(file: file, line: line, column: column, path: "", message: "not YAML text: \(problem)\(character)")
         default:
-            return Diagnostic(file: file, line: 1, column: 1, path: "", message: "YAML error: \(error)")
+            return Diagnostic(file: file, line: 1, column: 1, path: "", message: "YAML error: \(firstLine(error))")
         }
+    }
+
+    /// The first line of `value`'s description: Yams's errors go on to quote the document.
+    static func firstLine(_ value: Any) -> String {
+        String(String(describing: value).split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+    }
+
+    /// The 1-based line and column of the byte at `offset` in `text`'s UTF-8.
+    static func position(ofByte offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        for byte in text.utf8.prefix(max(0, offset)) {
+            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
     }
 
     /// `value` when the document had no problem; otherwise every diagnostic, in file order.
