@@ -65,6 +65,13 @@ public final class FullNode {
         return mempoolUpdate
     }
 
+    /// Reloads a `mempool.dat` (``Mempool/load(_:now:)``) and tells the wallets what came back.
+    public func loadMempool(_ dump: MempoolDump, now: Int64) throws(ChainStateError) -> MempoolLoadResult {
+        let result = try mempool.load(dump, now: now)
+        for wallet in wallets { wallet.mempoolChanged(result.update) }
+        return result
+    }
+
     /// Drops mempool transactions older than the expiry time.
     public func expireMempool(now: Int64) -> MempoolUpdate {
         let update = mempool.expire(now: now)

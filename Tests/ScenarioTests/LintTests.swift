@@ -16,7 +16,7 @@ import Testing
     /// Broken files and the exact message and position each must produce.
     @Test(arguments: [
         ("name: t\nduration: 1h\nnetwork:\n  nodes: 2\n  topolgy: ring\n",
-         "broken.yml:5:3: network.topolgy: unknown key 'topolgy'; did you mean 'topology'? (expected one of: nodes, topology, latency, bandwidth, loss, processing, relay, trickle, store, block-size, wire-fidelity)"),
+         "broken.yml:5:3: network.topolgy: unknown key 'topolgy'; did you mean 'topology'? (expected one of: nodes, topology, latency, bandwidth, loss, processing, relay, trickle, store, block-size, wire-fidelity, persist-mempool)"),
         ("name: t\nduration: 1h\nnetwork:\n  nodes: 2\n  latency: 100 parsecs\n",
          "broken.yml:5:12: network.latency: expected a duration such as 100ms, or a mapping with a type, found '100 parsecs'"),
         (valid + "\nevents:\n  - at: 5m\n    send: {id: p, from: alice, to: bob, amount: 1 BTC}\n",

@@ -128,8 +128,49 @@ import Testing
         #expect(simulation.node(2).chain.height == heightAtStop)  // reopened from disk
         simulation.run(until: 12 * SimulationTime.hour + 10 * SimulationTime.second)
         #expect(simulation.node(2).chain.tip.hash == simulation.node(0).chain.tip.hash)
-        #expect(log.events.contains { if case .nodeRestarted(_, 2, heightAtStop) = $0 { return true } else { return false } })
+        #expect(log.events.contains { if case .nodeRestarted(_, 2, heightAtStop, _) = $0 { return true } else { return false } })
         #expect(FileManager.default.fileExists(atPath: directory.path + "/n3/CURRENT"))
+    }
+
+    /// A restarted node writes its mempool as Core's `mempool.dat` and reloads it (beside its
+    /// LevelDB database, or in memory), so an unconfirmed payment survives the restart with
+    /// its entry time; without persistence it starts empty, and so it does — narrated, the
+    /// restart otherwise done — when the file can be neither written nor read.
+    @Test(arguments: ["leveldb", "memory", "off", "unwritable"])
+    func restartedNodeKeepsItsMempool(mode: String) throws {
+        let directory = TemporaryDirectory()
+        var configuration = SimulationHarness.fiveMiners(latency: 100 * SimulationTime.millisecond)
+        if mode != "memory" { configuration.store = .leveldb(directory: directory.path) }
+        configuration.persistMempool = mode != "off"
+        let simulation = try Simulation(configuration: configuration)
+        let log = SimulationHarness.EventLog(simulation)
+        let alice = simulation.addWallet("alice", on: 0)
+        try simulation.bootstrap(funding: [(alice, 2)])
+        simulation.run(for: SimulationTime.second)  // the handshakes
+        let payment = try simulation.send(Amount(btc: 1)!, from: alice, at: 0, to: alice.newAddress())
+        simulation.run(for: 2 * SimulationTime.second)
+        try #require(simulation.node(2).mempool.contains(payment.txid))
+        let entryTime = simulation.node(2).mempool.entries[payment.txid]?.time
+        let file = directory.path + "/n3.mempool.dat"
+        // A directory where the file should be: neither written nor read.
+        if mode == "unwritable" { try FileManager.default.createDirectory(atPath: file, withIntermediateDirectories: true) }
+        try simulation.restart(2)
+        let reloaded = log.events.compactMap { event -> Int? in
+            if case let .nodeRestarted(_, 2, _, mempool) = event { return mempool } else { return nil }
+        }
+        let notes = log.events.compactMap { event -> String? in
+            if case let .note(_, text) = event { return text } else { return nil }
+        }
+        let kept = mode == "leveldb" || mode == "memory"
+        #expect(simulation.node(2).mempool.contains(payment.txid) == kept)
+        #expect(reloaded == [kept ? 1 : 0])
+        if kept { #expect(simulation.node(2).mempool.entries[payment.txid]?.time == entryTime) }
+        #expect(FileManager.default.fileExists(atPath: file) == (mode == "leveldb" || mode == "unwritable"))
+        #expect(notes.count == (mode == "unwritable" ? 2 : 0))
+        #expect(notes.allSatisfy { $0.hasPrefix("n3: could not") })
+        // The node is back on the network either way.
+        simulation.run(for: 2 * SimulationTime.second)
+        #expect(simulation.connectedPeers(2).count == 4)
     }
 
     /// A selfish miner with 40% earns more than 40% of the main chain (Eyal–Sirer).

@@ -65,8 +65,10 @@ extension Mempool {
 
     /// Core's `PreChecks`, replacement checks and script checks, then insertion.
     /// `bypassLimits` skips fee floors and size trimming (for transactions returning from
-    /// disconnected blocks).
-    func acceptSingle(_ tx: Transaction, now: Int64, bypassLimits: Bool, update: inout MempoolUpdate) throws(ChainStateError) -> MempoolAcceptance {
+    /// disconnected blocks); `entryTime` is the entry's time when not `now` (a transaction
+    /// reloaded from `mempool.dat` keeps its own, as Core's `accept_time`).
+    func acceptSingle(_ tx: Transaction, now: Int64, entryTime: Int64? = nil, bypassLimits: Bool,
+                      update: inout MempoolUpdate) throws(ChainStateError) -> MempoolAcceptance {
         func reject(_ kind: ValidationError.Kind, _ reason: String, _ detail: String = "") -> MempoolAcceptance {
             .rejected(ValidationError(kind, reason, detail))
         }
@@ -168,7 +170,7 @@ extension Mempool {
         }
 
         remove(evict, reason: .replaced, into: &update)
-        add(Entry(transaction: tx, fee: fee, time: now, height: chain.height, sequence: nextSequence, sigOpCost: sigOpCost))
+        add(Entry(transaction: tx, fee: fee, time: entryTime ?? now, height: chain.height, sequence: nextSequence, sigOpCost: sigOpCost))
         nextSequence += 1
         update.added.append(tx)
         if !bypassLimits {

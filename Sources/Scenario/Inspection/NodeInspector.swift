@@ -51,13 +51,32 @@ public enum NodeInspector {
             set.add("total-amount", utxo.totalAmount.btcString)
             set.add("hash-serialized", utxo.hashSerialized.displayHex)
             object.addRaw("utxo", set.finish())
+            switch savedMempool(of: directory) {
+            case .none: break
+            case .success(let count)?: object.add("mempool-dat-transactions", count)
+            case .failure(let error)?: object.add("mempool-dat-error", error.description)
+            }
             return object.finish()
         }
         var lines = ["\(name): \(info.chain), \(info.blocks) blocks, tip \(info.bestBlockHash)"]
         lines.append("  headers \(info.headers), median time \(info.medianTime), chainwork \(info.chainWork.hex)")
         lines.append("  tips: " + tips.map { "\($0.height) \($0.hash.description.prefix(12))… \($0.status.rawValue)\($0.branchLength > 0 ? " (branch \($0.branchLength))" : "")" }.joined(separator: "; "))
         lines.append("  UTXO set: \(utxo.outputs) outputs in \(utxo.transactions) transactions, \(utxo.totalAmount.btcString) BTC, hash_serialized \(utxo.hashSerialized.displayHex)")
+        switch savedMempool(of: directory) {
+        case .none: break
+        case .success(let count)?: lines.append("  mempool.dat (written at its last restart): \(count) transaction\(count == 1 ? "" : "s")")
+        case .failure(let error)?: lines.append("  mempool.dat unreadable: \(error)")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// The transactions in the `mempool.dat` a restart left beside the node's database
+    /// (`nil`: none there).
+    static func savedMempool(of directory: String) -> Result<Int, DecodingError>? {
+        var base = directory
+        while base.count > 1, base.hasSuffix("/") { base.removeLast() }
+        guard let data = FileManager.default.contents(atPath: base + ".mempool.dat") else { return nil }
+        return Result { () throws(DecodingError) in try MempoolDump(bytes: [UInt8](data)).entries.count }
     }
 
     /// Writes the active chain of the node in `directory` (genesis excluded) as a

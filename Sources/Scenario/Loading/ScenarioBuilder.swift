@@ -62,7 +62,7 @@ final class ScenarioBuilder {
     }
 
     func readNetwork(_ node: Node) {
-        let keys = ["nodes", "topology", "latency", "bandwidth", "loss", "processing", "relay", "trickle", "store", "block-size", "wire-fidelity"]
+        let keys = ["nodes", "topology", "latency", "bandwidth", "loss", "processing", "relay", "trickle", "store", "block-size", "wire-fidelity", "persist-mempool"]
         guard let entries = reader.mapping(node, "network", allowed: keys) else { return }
         configuration.peer.trickle = false  // teaching default: relay at once
         configuration.peer.blockRelay = .headers
@@ -89,6 +89,8 @@ final class ScenarioBuilder {
                 if let size = reader.unit(value, path, expected: "a size such as 535kB", Units.size) { configuration.modelledBlockSize = size }
             case "wire-fidelity":
                 if let on = reader.boolean(value, path) { configuration.wireFidelity = on }
+            case "persist-mempool":
+                if let on = reader.boolean(value, path) { configuration.persistMempool = on }
             default: break
             }
         }

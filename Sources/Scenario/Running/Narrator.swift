@@ -55,8 +55,9 @@ struct Narrator {
             return line(time, "\(node(nodeIndex)) goes offline", tint: "35")
         case let .nodeOnline(time, nodeIndex):
             return line(time, "\(node(nodeIndex)) comes online", tint: "35")
-        case let .nodeRestarted(time, nodeIndex, height):
-            return line(time, "\(node(nodeIndex)) restarted from its database at height \(height)", tint: "35")
+        case let .nodeRestarted(time, nodeIndex, height, mempool):
+            let reloaded = mempool == 0 ? "" : ", \(mempool) mempool transaction\(mempool == 1 ? "" : "s") reloaded"
+            return line(time, "\(node(nodeIndex)) restarted from its database at height \(height)\(reloaded)", tint: "35")
         case let .hashpowerChanged(time, minerIndex, hashpower):
             return line(time, "miner \(miner(minerIndex)) hashpower now \(JSONLine.number(hashpower))", tint: "35")
         case let .blocksPublished(time, minerIndex, count, tip):

@@ -61,6 +61,11 @@ public struct SimulationConfiguration: Sendable {
     public var targetBlockInterval: Int64 = 10 * SimulationTime.minute
     public var chainOptions = ChainOptions()
     public var mempoolOptions = MempoolOptions()
+    /// A restarted node writes its mempool on the way down and reloads it on the way up
+    /// (Core's `-persistmempool`, on by default): as Core's `mempool.dat`, to
+    /// `<directory>/<node name>.mempool.dat` with LevelDB stores, kept beside the store in
+    /// memory otherwise. Off, a restarted node starts with an empty mempool.
+    public var persistMempool = true
     /// Threads to run the nodes on (at least 1). Results do not depend on it. More than one
     /// helps when the latency model has a positive floor (the nodes then run side by side in
     /// windows that long) and no miner reacts to other nodes' tips (no selfish or double-spend

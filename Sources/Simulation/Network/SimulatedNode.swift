@@ -20,6 +20,8 @@ final class SimulatedNode {
     var connected: [Int] = []
     /// Timers of an earlier incarnation (before a restart) are ignored.
     var incarnation = 0
+    /// Its `mempool.dat` while it restarts on an in-memory store.
+    var savedMempool: [UInt8]?
     /// Confirmations last reported for each watched transaction.
     var reportedConfirmations: [Txid: Int] = [:]
     /// Peers this node banned, until a time (microseconds).

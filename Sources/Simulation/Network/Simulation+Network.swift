@@ -288,11 +288,13 @@ extension Simulation {
     }
 
     /// Restarts a node (online or not): closes its chain state (flushing it), reopens it
-    /// from its store (from disk with LevelDB) with an empty mempool, and brings it online. Its wallets are
-    /// recreated from their seeds and rescan the chain.
+    /// from its store (from disk with LevelDB), and brings it online. Its wallets are
+    /// recreated from their seeds and rescan the chain; its mempool is written and reloaded
+    /// as Core's `mempool.dat` (``SimulationConfiguration/persistMempool``), or starts empty.
     public func restart(_ index: Int) throws(SimulationError) {
         setOffline(index)
         let old = nodes[index].node
+        if configuration.persistMempool { saveMempool(of: index) }
         do { try old.chain.close() } catch { throw SimulationError("closing \(old.name): \(error)") }
         let reopened: FullNode
         if let memory = old.chain.database as? MemoryStore {
@@ -314,7 +316,8 @@ extension Simulation {
         nodes[index].peers = makePeerManager(node: reopened, index: index, incarnation: nodes[index].incarnation)
         nodes[index].peers.options.acceptBlocksFromPeers = acceptsBlocks
         nodes[index].reportedConfirmations = [:]
-        emit(.nodeRestarted(time: now, node: index, height: reopened.chain.height))
+        let reloaded = configuration.persistMempool ? try reloadMempool(of: index) : 0
+        emit(.nodeRestarted(time: now, node: index, height: reopened.chain.height, mempool: reloaded))
         setOnline(index)
     }
 }

@@ -24,7 +24,8 @@ public enum SimulationEvent: Sendable, Equatable {
     case heal(time: Int64)
     case nodeOffline(time: Int64, node: Int)
     case nodeOnline(time: Int64, node: Int)
-    case nodeRestarted(time: Int64, node: Int, height: Int)
+    /// A node reopened its chain state at `height` and reloaded `mempool` transactions.
+    case nodeRestarted(time: Int64, node: Int, height: Int, mempool: Int)
     case hashpowerChanged(time: Int64, miner: Int, hashpower: Double)
     /// A withholding miner released blocks.
     case blocksPublished(time: Int64, miner: Int, count: Int, tip: BlockHash)
@@ -43,7 +44,7 @@ public enum SimulationEvent: Sendable, Equatable {
              .tipChanged(let time, _, _, _), .reorg(let time, _, _, _, _, _), .confirmations(let time, _, _, _),
              .blockRejected(let time, _, _, _, _), .transactionRejected(let time, _, _, _, _), .misbehaviour(let time, _, _, _),
              .partition(let time, _), .heal(let time), .nodeOffline(let time, _), .nodeOnline(let time, _),
-             .nodeRestarted(let time, _, _), .hashpowerChanged(let time, _, _), .blocksPublished(let time, _, _, _),
+             .nodeRestarted(let time, _, _, _), .hashpowerChanged(let time, _, _), .blocksPublished(let time, _, _, _),
              .attack(let time, _, _, _), .storageFailure(let time, _, _), .note(let time, _):
             return time
         }
@@ -93,8 +94,8 @@ public enum SimulationEvent: Sendable, Equatable {
             json.add("type", "node-offline"); json.add("node", node)
         case let .nodeOnline(_, node):
             json.add("type", "node-online"); json.add("node", node)
-        case let .nodeRestarted(_, node, height):
-            json.add("type", "node-restarted"); json.add("node", node); json.add("height", height)
+        case let .nodeRestarted(_, node, height, mempool):
+            json.add("type", "node-restarted"); json.add("node", node); json.add("height", height); json.add("mempool", mempool)
         case let .hashpowerChanged(_, miner, hashpower):
             json.add("type", "hashpower"); json.add("miner", miner); json.add("hashpower", hashpower)
         case let .blocksPublished(_, miner, count, tip):
