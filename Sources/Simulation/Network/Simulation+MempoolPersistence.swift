@@ -9,6 +9,8 @@ extension Simulation {
         return directory + "/" + nodes[index].configuration.name + ".mempool.dat"
     }
 
+    private func fileName(_ path: String) -> String { String(path.split(separator: "/").last ?? Substring(path)) }
+
     /// Writes node `index`'s mempool as Core's `mempool.dat` on its way down (through a
     /// temporary file renamed over the old one, as Core does). A failed write is narrated
     /// and the restart goes on, as Core continues.
@@ -19,7 +21,8 @@ extension Simulation {
             return
         }
         do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            note("\(nodes[index].configuration.name): could not write \(path) (\(error.localizedDescription)); its mempool will not survive the restart")
+            // The file's name, not its path: event streams must not depend on the run directory.
+            note("\(nodes[index].configuration.name): could not write \(fileName(path)) (\(error.localizedDescription)); its mempool will not survive the restart")
         }
     }
 
@@ -32,7 +35,7 @@ extension Simulation {
         if let path = mempoolFilePath(of: index) {
             guard FileManager.default.fileExists(atPath: path) else { return 0 }
             do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-                note("\(name): could not read \(path) (\(error.localizedDescription)); starting with an empty mempool")
+                note("\(name): could not read \(fileName(path)) (\(error.localizedDescription)); starting with an empty mempool")
                 return 0
             }
         } else {
