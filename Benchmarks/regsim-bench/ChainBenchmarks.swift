@@ -135,6 +135,17 @@ enum ChainBenchmarks {
         }
         print("verify the 100,000 spends alone (TransactionVerifier, no caches): \(Measure.duration(verifyTime)) -> \(String(format: "%.3f", verifyTime / bareTime))x the last bare run")
 
+        // The cold LevelDB run again with each block's scripts checked on every processor
+        // (ChainOptions.scriptCheckThreads, Core's -par), against the same bare verifies.
+        var parallel = ChainOptions()
+        parallel.scriptCheckThreads = ProcessInfo.processInfo.activeProcessorCount
+        let queued = try! ChainState(store: try! LevelDBStore(path: directory.appendingPathComponent("p").path), params: params,
+                                     options: parallel, verifier: TransactionVerifier(signatureCache: SignatureCache(), scriptCache: ScriptExecutionCache()))
+        process(prepared.setup, into: queued)
+        let queuedTime = Measure.seconds { process(prepared.measured, into: queued) }
+        try! queued.close()
+        print("same, LevelDB, cold caches, scripts on \(parallel.scriptCheckThreads) threads:       \(Measure.duration(queuedTime)) -> \(String(format: "%.3f", queuedTime / bareTime))x the last bare run; \(String(format: "%.0f", 1000 / queuedTime)) blocks/s")
+
         // Memory store, warm signature cache (scripts run, signatures hit the cache).
         let warmSignatures = TransactionVerifier(signatureCache: signatureCache, scriptCache: ScriptExecutionCache())
         let memory = try! ChainState(store: MemoryStore(), params: params, verifier: warmSignatures)

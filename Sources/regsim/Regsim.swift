@@ -130,12 +130,15 @@ struct Import: ParsableCommand {
     @Argument(help: "blk*.dat files.") var files: [String]
     @Option(help: "Chain rules: main or regtest.") var chain = "main"
     @Option(help: "The node database to create or extend.") var into = "imported-node"
+    @Option(help: "Script verification threads (Bitcoin Core's -par); 0: one per processor.") var par = 0
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func run() throws {
         guard chain == "main" || chain == "regtest" else { throw ValidationError("--chain must be main or regtest") }
+        guard par >= 0 else { throw ValidationError("--par must be 0 (one per processor) or more") }
         let params: ChainParams = chain == "main" ? .mainnet : .regtest
-        let summary = try NodeInspector.importFiles(files, into: into, params: params)
+        let threads = par == 0 ? ProcessInfo.processInfo.activeProcessorCount : min(par, 64)
+        let summary = try NodeInspector.importFiles(files, into: into, params: params, scriptCheckThreads: threads)
         if !json {
             print("read \(summary.read) blocks: \(summary.accepted) accepted, \(summary.duplicates) already known, \(summary.orphans) orphans, \(summary.invalid.count) invalid")
             for (hash, error) in summary.invalid { print("  invalid \(hash): \(error)") }

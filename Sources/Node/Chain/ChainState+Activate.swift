@@ -123,6 +123,10 @@ extension ChainState {
         var sigOpCost = 0
         var undo = [[Coin]]()
         undo.reserveCapacity(block.transactions.count - 1)
+        // With several script threads, scripts wait until the block's other rules pass (Core's
+        // check queue); with one, each transaction's are verified as it connects.
+        let deferScripts = options.scriptCheckThreads > 1 && block.transactions.count > 2
+        var scriptChecks = [ScriptCheckQueue.Check]()
         for transaction in block.transactions {
             var spent = [Coin]()
             if !transaction.isCoinbase {
@@ -154,10 +158,14 @@ extension ChainState {
             sigOpCost += InputCheck.sigOpCost(transaction, spent: spent, flags: flags)
             if sigOpCost > ChainParams.maxBlockSigOpsCost { throw invalid("bad-blk-sigops", "too many sigops") }
             if !transaction.isCoinbase {
-                do {
-                    try verifier.verify(transaction, spentOutputs: spent.map(\.output), flags: flags)
-                } catch {
-                    throw invalid("mandatory-script-verify-flag-failed (\(error.error))", "tx \(transaction.txid) input \(error.inputIndex)")
+                if deferScripts {
+                    scriptChecks.append((transaction, spent.map(\.output)))
+                } else {
+                    do {
+                        try verifier.verify(transaction, spentOutputs: spent.map(\.output), flags: flags)
+                    } catch {
+                        throw ChainState.scriptFailure(transaction, error)
+                    }
                 }
                 undo.append(spent)
             }
@@ -170,7 +178,16 @@ extension ChainState {
         guard let paid = block.transactions[0].totalOutputValue, paid <= reward else {
             throw invalid("bad-cb-amount", "coinbase pays too much (limit \(reward.btcString))")
         }
+        if let (index, failure) = ScriptCheckQueue.firstFailure(of: scriptChecks, verifier: verifier, flags: flags,
+                                                                threads: options.scriptCheckThreads) {
+            throw ChainState.scriptFailure(scriptChecks[index].transaction, failure)
+        }
         return undo
+    }
+
+    /// A block's transaction failed its scripts: a consensus failure of the block.
+    static func scriptFailure(_ transaction: Transaction, _ failure: TransactionVerifier.Failure) -> ConnectFailure {
+        .invalid(.consensus("mandatory-script-verify-flag-failed (\(failure.error))", "tx \(transaction.txid) input \(failure.inputIndex)"))
     }
 
     /// BIP 30 applies except at its two historical exceptions and on the chain where BIP 34

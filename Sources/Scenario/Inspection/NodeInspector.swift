@@ -92,9 +92,13 @@ public enum NodeInspector {
         return blocks.count
     }
 
-    /// Validates `files` (`blk*.dat`) into a node database at `directory`.
-    public static func importFiles(_ files: [String], into directory: String, params: ChainParams) throws -> BlockImporter.Summary {
-        let chain = try ChainState(store: try LevelDBStore(path: directory), params: params)
+    /// Validates `files` (`blk*.dat`) into a node database at `directory`, verifying each
+    /// block's scripts on `scriptCheckThreads` threads.
+    public static func importFiles(_ files: [String], into directory: String, params: ChainParams,
+                                   scriptCheckThreads: Int = 1) throws -> BlockImporter.Summary {
+        var options = ChainOptions()
+        options.scriptCheckThreads = scriptCheckThreads
+        let chain = try ChainState(store: try LevelDBStore(path: directory), params: params, options: options)
         defer { try? chain.close() }
         // Real blocks carry real times: the clock is "now" so none is too far in the future.
         return try BlockImporter.importFiles(files, into: chain, now: Int64(Date().timeIntervalSince1970))
