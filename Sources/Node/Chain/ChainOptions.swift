@@ -17,11 +17,12 @@ public struct ChainOptions: Sendable {
     /// database write per transaction.
     public var transactionIndex = false
     /// Threads that verify a block's scripts (Core's `-par`). With more than one, a block's
-    /// scripts are checked after its other rules, on that many threads at once, as Core's
-    /// script check queue does; the result — and, for an invalid block, the error, which
-    /// names the first failing transaction in block order — is the same on any number.
-    /// 1 (the default) verifies each transaction as it is connected, as Core's `-par=1`.
-    /// Simulations keep 1: their nodes already share the processors.
+    /// scripts are checked after its other rules, on that many threads at once, as with
+    /// Core's script check queue — so a block that breaks both reports the other rule. Whether
+    /// a block is valid, and which script failure an invalid one reports (the first failing
+    /// transaction in block order), do not depend on the number. 1 (the default) verifies
+    /// each transaction as it is connected, as Core's `-par=1`. Simulations keep 1: their
+    /// nodes already share the processors.
     public var scriptCheckThreads = 1
 
     public init() {}
