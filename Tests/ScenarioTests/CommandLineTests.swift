@@ -71,6 +71,12 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
         let imported = try regsim(["import", raw, "--chain", "regtest", "--into", directory.path + "/imported", "--json"])
         #expect(imported.status == 0, "\(imported.error)")
         #expect(imported.output.contains(tips[0]["hash"] as? String ?? "missing"))
+        // Scripts checked on one thread (`--par 1`) or every processor (the default): the same chain.
+        let single = try regsim(["import", raw, "--chain", "regtest", "--into", directory.path + "/imported-single", "--par", "1", "--json"])
+        #expect(single.status == 0, "\(single.error)")
+        #expect(single.output.replacingOccurrences(of: "imported-single", with: "imported") == imported.output)
+        let negative = try regsim(["import", raw, "--par=-2"])
+        #expect(negative.status != 0 && negative.error.contains("--par must be 0"), "\(negative.error)")
     }
 
     @Test func failedExpectationExitsOneAndNamesTheLine() throws {
