@@ -54,7 +54,7 @@ import Testing
     @Test func readsCoresObfuscatedVersionTwo() throws {
         let (harness, _, _) = try Self.nodeWithThreeTransactions()
         var dump = harness.node.mempool.dump()
-        dump.feeDeltas = [(Txid(Hash256(w0: 7, w1: 7, w2: 7, w3: 7)), -500)]
+        dump.feeDeltas = [MempoolDump.FeeDelta(txid: Txid(Hash256(w0: 7, w1: 7, w2: 7, w3: 7)), delta: -500)]
         dump.unbroadcast = [dump.entries[0].transaction.txid]
         let plain = dump.encoded()
         let key: [UInt8] = [0x1f, 0x2e, 0x3d, 0x4c, 0x5b, 0x6a, 0x79, 0x88]

@@ -79,6 +79,21 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
         #expect(negative.status != 0 && negative.error.contains("--par must be 0"), "\(negative.error)")
     }
 
+    /// A node that restarted left Core's `mempool.dat` beside its database; `regsim inspect`
+    /// counts it, and names the byte where a damaged one goes wrong.
+    @Test func inspectCountsAMempoolDatLeftByARestart() throws {
+        let directory = TemporaryDirectory()
+        let out = directory.path + "/restart"
+        let run = try regsim(["run", "Scenarios/restart-persistence.yml", "--out", out, "--quiet"])
+        #expect(run.status == 0, "\(run.error)")
+        let bob = try regsim(["inspect", out + "/nodes/n4"])
+        #expect(bob.output.contains("mempool.dat (written at its last restart): 1 transaction\n"), "\(bob.output)")
+        try Data([2, 0, 0, 0, 0, 0, 0, 0, 8, 1, 2, 3]).write(to: URL(fileURLWithPath: out + "/nodes/n4.mempool.dat"))
+        let damaged = try regsim(["inspect", out + "/nodes/n4/", "--json"])
+        #expect(damaged.status == 0, "\(damaged.error)")
+        #expect(damaged.output.contains("\"mempool-dat-error\":\"obfuscation key at byte 8"), "\(damaged.output)")
+    }
+
     @Test func failedExpectationExitsOneAndNamesTheLine() throws {
         let directory = TemporaryDirectory()
         let file = directory.path + "/fails.yml"

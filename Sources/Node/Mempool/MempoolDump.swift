@@ -30,6 +30,27 @@ public struct MempoolDump: Sendable, Equatable {
         }
     }
 
+    /// A `prioritisetransaction` delta for a transaction not in the file.
+    public struct FeeDelta: Sendable, Equatable {
+        public var txid: Txid
+        /// Satoshis.
+        public var delta: Int64
+
+        public init(txid: Txid, delta: Int64) {
+            self.txid = txid
+            self.delta = delta
+        }
+    }
+
+    /// Where a node whose chain database is at `databasePath` keeps its `mempool.dat`: beside
+    /// it, named after it (`nodes/n3` → `nodes/n3.mempool.dat`; Core keeps it beside its
+    /// `chainstate` directory).
+    public static func filePath(besideDatabaseAt databasePath: String) -> String {
+        var base = databasePath
+        while base.count > 1, base.hasSuffix("/") { base.removeLast() }
+        return base + ".mempool.dat"
+    }
+
     /// Version 1: no obfuscation.
     public static let versionWithoutKey: UInt64 = 1
     /// Version 2 (Core 28's default): the rest of the file XORed with a key.
@@ -39,19 +60,14 @@ public struct MempoolDump: Sendable, Equatable {
     /// Transactions in an order that puts parents before children (Core loads them in order).
     public var entries: [Entry]
     /// Fee deltas of transactions not in ``entries``, by txid.
-    public var feeDeltas: [(txid: Txid, delta: Int64)]
+    public var feeDeltas: [FeeDelta]
     /// Transactions the wallet had not yet seen relayed (Core's unbroadcast set).
     public var unbroadcast: [Txid]
 
-    public init(entries: [Entry], feeDeltas: [(txid: Txid, delta: Int64)] = [], unbroadcast: [Txid] = []) {
+    public init(entries: [Entry], feeDeltas: [FeeDelta] = [], unbroadcast: [Txid] = []) {
         self.entries = entries
         self.feeDeltas = feeDeltas
         self.unbroadcast = unbroadcast
-    }
-
-    public static func == (lhs: MempoolDump, rhs: MempoolDump) -> Bool {
-        lhs.entries == rhs.entries && lhs.unbroadcast == rhs.unbroadcast
-            && lhs.feeDeltas.elementsEqual(rhs.feeDeltas) { $0.txid == $1.txid && $0.delta == $1.delta }
     }
 
     /// Reads a `mempool.dat` of version 1 or 2.
@@ -99,7 +115,7 @@ public struct MempoolDump: Sendable, Equatable {
         let deltaCount = try reader.readCount("fee delta count", minimumElementSize: 40)
         feeDeltas = []
         for _ in 0..<deltaCount {
-            feeDeltas.append((Txid(try reader.readHash256()), try reader.readInt64()))
+            feeDeltas.append(FeeDelta(txid: Txid(try reader.readHash256()), delta: try reader.readInt64()))
         }
         let unbroadcastCount = try reader.readCount("unbroadcast count", minimumElementSize: 32)
         unbroadcast = []
@@ -118,9 +134,9 @@ public struct MempoolDump: Sendable, Equatable {
             writer.write(entry.feeDelta)
         }
         writer.writeCompactSize(feeDeltas.count)
-        for (txid, delta) in feeDeltas {
-            writer.write(txid.hash)
-            writer.write(delta)
+        for entry in feeDeltas {
+            writer.write(entry.txid.hash)
+            writer.write(entry.delta)
         }
         writer.writeCompactSize(unbroadcast.count)
         for txid in unbroadcast { writer.write(txid.hash) }

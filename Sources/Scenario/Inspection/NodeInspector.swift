@@ -73,9 +73,7 @@ public enum NodeInspector {
     /// The transactions in the `mempool.dat` a restart left beside the node's database
     /// (`nil`: none there).
     static func savedMempool(of directory: String) -> Result<Int, DecodingError>? {
-        var base = directory
-        while base.count > 1, base.hasSuffix("/") { base.removeLast() }
-        guard let data = FileManager.default.contents(atPath: base + ".mempool.dat") else { return nil }
+        guard let data = FileManager.default.contents(atPath: MempoolDump.filePath(besideDatabaseAt: directory)) else { return nil }
         return Result { () throws(DecodingError) in try MempoolDump(bytes: [UInt8](data)).entries.count }
     }
 

@@ -6,10 +6,8 @@ extension Simulation {
     /// an in-memory store (the bytes then stay on the node's record, as the store does).
     func mempoolFilePath(of index: Int) -> String? {
         guard case .leveldb(let directory) = configuration.store else { return nil }
-        return directory + "/" + nodes[index].configuration.name + ".mempool.dat"
+        return MempoolDump.filePath(besideDatabaseAt: directory + "/" + nodes[index].configuration.name)
     }
-
-    private func fileName(_ path: String) -> String { String(path.split(separator: "/").last ?? Substring(path)) }
 
     /// Writes node `index`'s mempool as Core's `mempool.dat` on its way down (through a
     /// temporary file renamed over the old one, as Core does). A failed write is narrated
@@ -22,7 +20,7 @@ extension Simulation {
         }
         do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             // The file's name, not its path: event streams must not depend on the run directory.
-            note("\(nodes[index].configuration.name): could not write \(fileName(path)) (\(error.localizedDescription)); its mempool will not survive the restart")
+            note("\(nodes[index].configuration.name): could not write \(URL(fileURLWithPath: path).lastPathComponent) (\(error.localizedDescription)); its mempool will not survive the restart")
         }
     }
 
@@ -35,7 +33,7 @@ extension Simulation {
         if let path = mempoolFilePath(of: index) {
             guard FileManager.default.fileExists(atPath: path) else { return 0 }
             do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-                note("\(name): could not read \(fileName(path)) (\(error.localizedDescription)); starting with an empty mempool")
+                note("\(name): could not read \(URL(fileURLWithPath: path).lastPathComponent) (\(error.localizedDescription)); starting with an empty mempool")
                 return 0
             }
         } else {
