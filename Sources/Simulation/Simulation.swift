@@ -94,6 +94,8 @@ public final class Simulation {
     var blocks: [BlockHash: Block] = [:]
     var records: [BlockHash: BlockRecord] = [:]
     var foundOrder: [BlockHash] = []
+    /// Blocks sent by misbehaving nodes (``misbehave(_:sending:)``), valid or not.
+    var misbehaviourBlocks: Set<BlockHash> = []
     /// Blocks that existed before the run (genesis and bootstrap).
     var bootstrapHeight = 0
     /// Watched transactions and the blocks that contain them.
@@ -503,6 +505,9 @@ public final class Simulation {
 
     /// Peers `index` has an open connection with.
     public func connectedPeers(_ index: Int) -> [Int] { nodes[index].connected }
+
+    /// The nodes whose ban of node `index` (for misbehaving) is still in force, in order.
+    public func nodesBanning(_ index: Int) -> [Int] { nodes.indices.filter { isBanned($0, index) } }
 
     /// The miner's current hashpower.
     public func hashpower(ofMiner index: Int) -> Double { miners[index].hashpower }

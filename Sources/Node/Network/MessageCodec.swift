@@ -5,6 +5,8 @@ import Consensus
 /// checksum = the first four bytes of HASH256 of the payload) and the payload.
 public enum MessageCodec {
     public static let headerSize = 24
+    /// Where the header's four checksum bytes start (after magic, command and length).
+    public static let checksumOffset = 20
     /// Core's `MAX_PROTOCOL_MESSAGE_LENGTH`, 4 MB; blocks may use the 4 MB weight limit in bytes.
     public static let maxPayloadSize = 4_000_000 + 1_000
 

@@ -105,7 +105,7 @@ extension ScenarioBuilder {
 
     // MARK: Events
 
-    static let actionKeys = ["send", "double-spend", "partition", "heal", "set-hashpower", "offline", "online", "restart", "invalidate", "mine", "note"]
+    static let actionKeys = ["send", "double-spend", "partition", "heal", "set-hashpower", "offline", "online", "restart", "invalidate", "mine", "misbehave", "note"]
 
     func readEvents(_ node: Node) -> [TimelineEvent] {
         var events: [TimelineEvent] = []
@@ -207,6 +207,7 @@ extension ScenarioBuilder {
             }
             guard let place else { return nil }
             return .mine(node: place, blocks: blocks, miner: miner)
+        case "misbehave": return readMisbehave(value, path)
         default:
             return reader.string(value, path).map(TimelineAction.note)
         }
@@ -241,9 +242,31 @@ extension ScenarioBuilder {
         return .doubleSpend(id: id, of: original, to: to, feeRate: feeRate, node: place)
     }
 
+    /// `{node, send: KIND, tx: ID}`; `tx` (a payment to re-spend) only with `double-spend`.
+    func readMisbehave(_ node: Node, _ path: String) -> TimelineAction? {
+        guard let fields = reader.mapping(node, path, allowed: ["node", "send", "tx"]) else { return nil }
+        var values: [String: Node] = [:]
+        for (key, value, _) in fields { values[key] = value }
+        for required in ["node", "send"] where values[required] == nil { reader.error(node, "\(path).\(required)", "missing") }
+        let place = values["node"].flatMap { nodeIndex($0, "\(path).node") }
+        let kind = values["send"].flatMap { reader.choice($0, "\(path).send", MisbehaviourKind.allCases.map(\.rawValue)) }
+            .flatMap(MisbehaviourKind.init(rawValue:))
+        let tx = values["tx"].flatMap { transactionId($0, "\(path).tx") }
+        if kind == .doubleSpend && values["tx"] == nil {
+            reader.error(node, "\(path).tx", "missing: the payment whose coins the block re-spends")
+        } else if let kind, kind != .doubleSpend, let txNode = values["tx"] {
+            reader.error(txNode, "\(path).tx", "only a double-spend block re-spends a transaction, not \(kind.rawValue)")
+        }
+        guard let place, let kind, kind != .doubleSpend || tx != nil else { return nil }
+        if kind == .doubleSpend, let tx, let txNode = values["tx"], !transactionIds.insert(MisbehaviourKind.respendId(of: tx)).inserted {
+            reader.error(txNode, "\(path).tx", "\(tx) is re-spent by a block twice")
+        }
+        return .misbehave(node: place, kind: kind, tx: tx)
+    }
+
     // MARK: Expectations
 
-    static let expectationKeys = ["at", "tx", "on", "confirmations", "state", "converged", "reorg", "miner", "share", "stale-rate", "nakamoto-coefficient", "attack", "outcome", "min-depth", "interval", "from", "to"]
+    static let expectationKeys = ["at", "tx", "on", "confirmations", "state", "converged", "reorg", "miner", "share", "stale-rate", "nakamoto-coefficient", "attack", "outcome", "min-depth", "interval", "from", "to", "banned"]
 
     func readExpectations(_ node: Node) -> [Expectation] {
         var expectations: [Expectation] = []
@@ -316,7 +339,10 @@ extension ScenarioBuilder {
             if to <= from { reader.error(item, path, "'to' must be after 'from'") }
             return comparison(interval, "\(path).interval", bare: nil).map { .interval(from: from, to: to, $0) }
         }
-        reader.error(item, path, "unknown expectation: use tx + confirmations/state, converged, reorg, miner + share, stale-rate, nakamoto-coefficient, attack or interval")
+        if let banned = fields["banned"] {
+            return nodeIndex(banned, "\(path).banned").map(ExpectationKind.banned)
+        }
+        reader.error(item, path, "unknown expectation: use tx + confirmations/state, converged, reorg, miner + share, stale-rate, nakamoto-coefficient, attack, interval or banned")
         return nil
     }
 

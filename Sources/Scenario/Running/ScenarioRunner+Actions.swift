@@ -66,9 +66,36 @@ extension ScenarioRunner {
             try simulation.invalidateBlock(hash, on: node)
         case let .mine(node, blocks, miner):
             simulation.mine(blocks, on: node, miner: miner)
+        case let .misbehave(node, kind, tx):
+            try misbehave(node, kind, respending: tx)
         case .note(let text):
             simulation.note(text)
         }
+    }
+
+    /// Node `index` sends its peers what `kind` names; a `double-spend` block re-spends the
+    /// coins of payment `tx` back to its payer, signed by the payer's wallet.
+    func misbehave(_ index: Int, _ kind: MisbehaviourKind, respending tx: String?) throws {
+        let misbehaviour: Misbehaviour
+        switch kind {
+        case .doubleSpend:
+            guard let tx, let original = transaction(tx), let sender = senders[tx] else {
+                throw SimulationError("transaction \(tx ?? "?") does not exist yet")
+            }
+            let payer = try wallet(sender).wallet
+            let conflict = try payer.createDoubleSpend(of: original, to: payer.newAddress())
+            let id = MisbehaviourKind.respendId(of: tx)
+            transactions.append((id, conflict))
+            senders[id] = sender
+            refreshTransactionNames()
+            simulation.watch(conflict.txid)
+            say(narrator.line(simulation.now, "\(sender) signs \(id) (\(short(conflict.txid))), re-spending \(tx)'s coins back to \(sender), for a block of \(scenario.nodeNames[index])"))
+            misbehaviour = .block(with: [conflict])
+        case .inflatedCoinbase: misbehaviour = .inflatedCoinbase
+        case .badProofOfWork: misbehaviour = .badProofOfWork
+        case .corruptMessage: misbehaviour = .corruptMessage
+        }
+        simulation.misbehave(index, sending: misbehaviour)
     }
 
     func short(_ txid: Txid) -> String { String(txid.description.prefix(8)) }

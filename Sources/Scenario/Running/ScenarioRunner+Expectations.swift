@@ -48,6 +48,12 @@ extension ScenarioRunner {
         case let .attack(miner, phase):
             let actual = simulation.attackPhase(ofMiner: miner) ?? "no attack"
             return result("\(scenario.minerNames[miner])'s attack to end \(phase)", actual, actual == phase)
+        case .banned(let node):
+            let banners = simulation.nodesBanning(node).map { names[$0] }
+            let connected = simulation.connectedPeers(node).map { names[$0] }
+            let bans = banners.isEmpty ? "banned by no one" : "banned by \(banners.joined(separator: ", "))"
+            let connections = connected.isEmpty ? "no connections left" : "still connected to \(connected.joined(separator: ", "))"
+            return result("\(names[node]) banned and cut off", "\(bans); \(connections)", !banners.isEmpty && connected.isEmpty)
         }
     }
 

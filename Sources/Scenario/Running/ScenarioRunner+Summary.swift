@@ -21,6 +21,7 @@ extension ScenarioRunner {
         for tip in tips { print("tip \(tip.height) \(tip.hash.description.prefix(16))…  \(tip.nodes.joined(separator: ", "))") }
         let reorgs = metrics.reorgDepths.map { "\($0.count)× depth \($0.depth)" }.joined(separator: ", ")
         print(String(format: "blocks found %d, main chain %d, stale %d (%.2f%%)", metrics.blocksFound, metrics.mainChainBlocks, metrics.staleBlocks, metrics.staleRate * 100)
+              + (metrics.invalidBlocks > 0 ? ", rejected as invalid \(metrics.invalidBlocks)" : "")
               + (reorgs.isEmpty ? ", no reorgs" : "; reorgs: \(reorgs)"))
         for miner in metrics.miners {
             print("  " + miner.name.padding(toLength: max(12, miner.name.count), withPad: " ", startingAt: 0)

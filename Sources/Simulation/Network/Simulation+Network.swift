@@ -89,17 +89,14 @@ extension Simulation {
 
     /// Sends `message` over the link `from` → `to`: queued behind earlier messages for
     /// transmission at the link's bandwidth, then delayed by the latency model; lost with
-    /// the configured probability. `lane` is the sender's.
-    func send(_ message: NetworkMessage, from: Int, to: Int, in lane: Lane) {
-        var bytes: [UInt8]?
-        var size: Int
-        if configuration.wireFidelity {
-            let encoded = MessageCodec.encode(message, magic: configuration.params.messageStart)
-            size = encoded.count
-            bytes = encoded
-        } else {
-            size = message.wireSize
+    /// the configured probability. `lane` is the sender's. `wire`, when given, is sent as the
+    /// message's bytes (a misbehaving node's corrupt copy).
+    func send(_ message: NetworkMessage, from: Int, to: Int, in lane: Lane, wire: [UInt8]? = nil) {
+        var bytes = wire
+        if bytes == nil && configuration.wireFidelity {
+            bytes = MessageCodec.encode(message, magic: configuration.params.messageStart)
         }
+        var size = bytes?.count ?? message.wireSize
         if case .block = message, let modelled = configuration.modelledBlockSize { size = max(size, modelled) }
         var arrival: Int64?
         var epoch: UInt32 = 0

@@ -20,6 +20,9 @@ public enum SimulationEvent: Sendable, Equatable {
     case transactionRejected(time: Int64, node: Int, txid: Txid, reason: String, from: Int?)
     /// A node disconnected (and banned) a peer that broke the rules.
     case misbehaviour(time: Int64, node: Int, peer: Int, reason: String)
+    /// A node broke the rules on purpose (``Simulation/misbehave(_:sending:)``): it sent
+    /// `kind` (a ``Misbehaviour`` name) carrying block `hash` at `height` to `peers` peers.
+    case misbehaving(time: Int64, node: Int, kind: String, hash: BlockHash, height: Int, peers: Int)
     case partition(time: Int64, groups: [[Int]])
     case heal(time: Int64)
     case nodeOffline(time: Int64, node: Int)
@@ -43,6 +46,7 @@ public enum SimulationEvent: Sendable, Equatable {
         case .blockFound(let time, _, _, _, _, _, _), .blockReceived(let time, _, _, _), .transactionReceived(let time, _, _, _),
              .tipChanged(let time, _, _, _), .reorg(let time, _, _, _, _, _), .confirmations(let time, _, _, _),
              .blockRejected(let time, _, _, _, _), .transactionRejected(let time, _, _, _, _), .misbehaviour(let time, _, _, _),
+             .misbehaving(let time, _, _, _, _, _),
              .partition(let time, _), .heal(let time), .nodeOffline(let time, _), .nodeOnline(let time, _),
              .nodeRestarted(let time, _, _, _), .hashpowerChanged(let time, _, _), .blocksPublished(let time, _, _, _),
              .attack(let time, _, _, _), .storageFailure(let time, _, _), .note(let time, _):
@@ -85,6 +89,9 @@ public enum SimulationEvent: Sendable, Equatable {
         case let .misbehaviour(_, node, peer, reason):
             json.add("type", "misbehaviour")
             json.add("node", node); json.add("peer", peer); json.add("reason", reason)
+        case let .misbehaving(_, node, kind, hash, height, peers):
+            json.add("type", "misbehaving")
+            json.add("node", node); json.add("kind", kind); json.add("hash", hash.description); json.add("height", height); json.add("peers", peers)
         case let .partition(_, groups):
             json.add("type", "partition")
             json.addRaw("groups", "[" + groups.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",") + "]")

@@ -47,7 +47,10 @@ public struct SimulationMetrics: Sendable {
 
     /// Simulated time, microseconds.
     public let duration: Int64
+    /// Blocks found during the run that the nodes did not reject.
     public let blocksFound: Int
+    /// Blocks misbehaving nodes sent that the nodes rejected (not counted as found or stale).
+    public let invalidBlocks: Int
     /// Height of the most-work tip among online nodes, and its blocks found during the run.
     public let mainChainHeight: Int
     public let mainChainBlocks: Int
@@ -74,6 +77,7 @@ public struct SimulationMetrics: Sendable {
         var object = JSONLine()
         object.add("duration-seconds", SimulationTime.toSeconds(duration))
         object.add("blocks-found", blocksFound)
+        object.add("invalid-blocks", invalidBlocks)
         object.add("main-chain-height", mainChainHeight)
         object.add("main-chain-blocks", mainChainBlocks)
         object.add("stale-blocks", staleBlocks)
@@ -115,7 +119,8 @@ extension Simulation {
         var mined = [Int](repeating: 0, count: miners.count)
         var onMain = [Int](repeating: 0, count: miners.count)
         var stale = 0
-        for hash in foundOrder {
+        let found = acceptedFoundOrder()
+        for hash in found {
             guard let record = records[hash] else { continue }
             let isMain = mainChain.contains(hash)
             if !isMain { stale += 1 }
@@ -123,7 +128,7 @@ extension Simulation {
             mined[record.miner] += 1
             if isMain { onMain[record.miner] += 1 }
         }
-        let mainCount = foundOrder.filter { mainChain.contains($0) }.count
+        let mainCount = found.filter { mainChain.contains($0) }.count
         let totalHashpower = miners.reduce(0) { $0 + $1.hashpower }
         let minerMetrics = miners.indices.map { index in
             SimulationMetrics.Miner(
@@ -146,8 +151,9 @@ extension Simulation {
             return (txid, first.map { SimulationTime.toSeconds($0 - (watchStart[txid] ?? 0)) })
         }
         return SimulationMetrics(
-            duration: now, blocksFound: foundOrder.count, mainChainHeight: best.height, mainChainBlocks: mainCount,
-            staleBlocks: stale, staleRate: foundOrder.isEmpty ? 0 : Double(stale) / Double(foundOrder.count),
+            duration: now, blocksFound: found.count, invalidBlocks: foundOrder.count - found.count,
+            mainChainHeight: best.height, mainChainBlocks: mainCount,
+            staleBlocks: stale, staleRate: found.isEmpty ? 0 : Double(stale) / Double(found.count),
             miners: minerMetrics, propagation: propagationMetrics(),
             reorgDepths: reorgDepths.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             confirmationLatencies: latencies,
@@ -196,7 +202,7 @@ public struct FoundBlock: Sendable, Equatable {
 extension Simulation {
     /// Every block found during the run, in the order found.
     public func foundBlocks() -> [FoundBlock] {
-        foundOrder.compactMap { hash in
+        acceptedFoundOrder().compactMap { hash in
             guard let record = records[hash], let block = blocks[hash] else { return nil }
             return FoundBlock(hash: hash, parent: block.header.previousBlockHash, height: record.height, miner: record.miner,
                               time: record.found, transactions: block.transactions.count)
@@ -222,8 +228,9 @@ extension Simulation {
     /// For each coverage (50 %, 90 %, 100 % of nodes), the seconds each block took to reach
     /// it, sorted (blocks that never reached it left out): the propagation CDF.
     public func propagationSamples() -> [(coverage: Double, seconds: [Double])] {
-        BlockRecord.coverages.enumerated().map { slot, coverage in
-            (coverage, foundOrder.compactMap { records[$0]?.reachTimes[slot] }.map(SimulationTime.toSeconds).sorted())
+        let accepted = acceptedFoundOrder()
+        return BlockRecord.coverages.enumerated().map { slot, coverage in
+            (coverage, accepted.compactMap { records[$0]?.reachTimes[slot] }.map(SimulationTime.toSeconds).sorted())
         }
     }
 }
