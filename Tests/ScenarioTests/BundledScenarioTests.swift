@@ -10,8 +10,8 @@ let scenariosDirectory = URL(fileURLWithPath: #filePath).deletingLastPathCompone
 let bundledScenarios = ((try? FileManager.default.contentsOfDirectory(atPath: scenariosDirectory)) ?? []).filter { $0.hasSuffix(".yml") }.sorted()
 
 @Suite struct BundledScenarioTests {
-    @Test func thereAreTenBundledScenarios() {
-        #expect(bundledScenarios.count == 10)
+    @Test func thereAreElevenBundledScenarios() {
+        #expect(bundledScenarios.count == 11)
     }
 
     /// Every bundled scenario runs, meets all its expectations, and writes the same

@@ -165,7 +165,7 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
     @Test func listShowsTheBundledScenarios() throws {
         let list = try regsim(["list"])
         #expect(list.status == 0)
-        #expect(list.output.split(separator: "\n").count == 10)
+        #expect(list.output.split(separator: "\n").count == 11)
         #expect(list.output.contains("double-spend-51.yml"))
     }
 }

@@ -37,6 +37,12 @@ import Testing
          "broken.yml:4:10: network.nodes.count: missing: how many nodes, up to 100,000"),
         (valid + "\nexpect:\n  - {miner: m, share: about half}\n",
          "broken.yml:10:23: expect[0].share: expected a comparison such as '>= 2', '< 5%' or '< 7m', found 'about half'"),
+        (valid + "\nevents:\n  - at: 5m\n    misbehave: {node: n2, send: double-spend}\n",
+         "broken.yml:11:16: events[0].misbehave.tx: missing: the payment whose coins the block re-spends"),
+        (valid + "\nevents:\n  - at: 5m\n    misbehave: {node: n2, send: flood}\n",
+         "broken.yml:11:33: events[0].misbehave.send: unknown value 'flood' (expected one of: double-spend, inflated-coinbase, bad-proof-of-work, corrupt-message)"),
+        (valid + "\nexpect:\n  - banned: n3\n",
+         "broken.yml:10:13: expect[0].banned: unknown node 'n3'; did you mean 'n1'?"),
         // Bytes that are not text, and a quoted escape: positioned, and nothing echoed that
         // a terminal would act on.
         ("name: t\nduration: 1h\u{1B}[31m\n",
