@@ -34,7 +34,7 @@ import Testing
             if case let .misbehaviour(_, _, 0, reason) = event { return reason } else { return nil }
         }
         #expect(reasons.count == 4 && reasons.allSatisfy { $0.contains(reason) })
-        #expect(log.events.contains(.misbehaving(time: SimulationTime.hour, node: 0, kind: misbehaviour.name, hash: block.hash,
+        #expect(log.events.contains(.misbehaving(time: SimulationTime.hour, node: 0, kind: misbehaviour.kind.rawValue, hash: block.hash,
                                                  height: simulation.node(0).chain.height + 1, peers: 4)))
         let after = simulation.metrics()
         #expect(after.blocksFound == before.blocksFound && after.staleBlocks == before.staleBlocks)

@@ -249,8 +249,8 @@ extension ScenarioBuilder {
         for (key, value, _) in fields { values[key] = value }
         for required in ["node", "send"] where values[required] == nil { reader.error(node, "\(path).\(required)", "missing") }
         let place = values["node"].flatMap { nodeIndex($0, "\(path).node") }
-        let kind = values["send"].flatMap { reader.choice($0, "\(path).send", MisbehaviourKind.allCases.map(\.rawValue)) }
-            .flatMap(MisbehaviourKind.init(rawValue:))
+        let kind = values["send"].flatMap { reader.choice($0, "\(path).send", Misbehaviour.Kind.allCases.map(\.rawValue)) }
+            .flatMap(Misbehaviour.Kind.init(rawValue:))
         let tx = values["tx"].flatMap { transactionId($0, "\(path).tx") }
         if kind == .doubleSpend && values["tx"] == nil {
             reader.error(node, "\(path).tx", "missing: the payment whose coins the block re-spends")
@@ -258,7 +258,7 @@ extension ScenarioBuilder {
             reader.error(txNode, "\(path).tx", "only a double-spend block re-spends a transaction, not \(kind.rawValue)")
         }
         guard let place, let kind, kind != .doubleSpend || tx != nil else { return nil }
-        if kind == .doubleSpend, let tx, let txNode = values["tx"], !transactionIds.insert(MisbehaviourKind.respendId(of: tx)).inserted {
+        if kind == .doubleSpend, let tx, let txNode = values["tx"], !transactionIds.insert(Misbehaviour.Kind.respendId(of: tx)).inserted {
             reader.error(txNode, "\(path).tx", "\(tx) is re-spent by a block twice")
         }
         return .misbehave(node: place, kind: kind, tx: tx)

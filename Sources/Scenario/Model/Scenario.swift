@@ -59,21 +59,15 @@ public enum TimelineAction: Sendable, Equatable {
     /// `invalidateblock` on `node` of the block at `height` (`nil`: its tip).
     case invalidate(node: Int, height: Int?)
     case mine(node: Int, blocks: Int, miner: Int?)
-    /// `node` sends its peers a rule-breaking `kind` (``MisbehaviourKind``); `tx` names the
-    /// payment a `double-spend` block re-spends.
-    case misbehave(node: Int, kind: MisbehaviourKind, tx: String?)
+    /// `node` sends its peers a rule-breaking `kind`; `tx` names the payment a `double-spend`
+    /// block re-spends.
+    case misbehave(node: Int, kind: Misbehaviour.Kind, tx: String?)
     case note(String)
 }
 
-/// What a `misbehave` event sends (see `Simulation.Misbehaviour`).
-public enum MisbehaviourKind: String, Sendable, CaseIterable {
-    case doubleSpend = "double-spend"
-    case inflatedCoinbase = "inflated-coinbase"
-    case badProofOfWork = "bad-proof-of-work"
-    case corruptMessage = "corrupt-message"
-
+extension Misbehaviour.Kind {
     /// The id under which a `double-spend` block's transaction re-spending `tx` is known.
-    public static func respendId(of tx: String) -> String { "\(tx).respend" }
+    static func respendId(of tx: String) -> String { "\(tx).respend" }
 }
 
 public struct TimelineEvent: Sendable, Equatable {

@@ -48,7 +48,7 @@ struct Narrator {
         case let .misbehaviour(time, nodeIndex, peer, reason):
             return line(time, "\(node(nodeIndex)) disconnects \(node(peer)): \(reason)", tint: "31")
         case let .misbehaving(time, nodeIndex, kind, hash, height, peers):
-            let what = kind == Misbehaviour.corruptMessage.name ? "a corrupt message carrying block" : "block"
+            let what = kind == Misbehaviour.Kind.corruptMessage.rawValue ? "a corrupt message carrying block" : "block"
             return line(time, "\(node(nodeIndex)) misbehaves (\(kind)): sends \(what) \(height) \(short(hash)) to \(peers) peer\(peers == 1 ? "" : "s")", tint: "1;31")
         case let .partition(time, groups):
             return line(time, "partition: " + groups.map { "[" + $0.map(node).joined(separator: " ") + "]" }.joined(separator: " | "), tint: "35")

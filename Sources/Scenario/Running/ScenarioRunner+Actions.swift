@@ -75,7 +75,7 @@ extension ScenarioRunner {
 
     /// Node `index` sends its peers what `kind` names; a `double-spend` block re-spends the
     /// coins of payment `tx` back to its payer, signed by the payer's wallet.
-    func misbehave(_ index: Int, _ kind: MisbehaviourKind, respending tx: String?) throws {
+    func misbehave(_ index: Int, _ kind: Misbehaviour.Kind, respending tx: String?) throws {
         let misbehaviour: Misbehaviour
         switch kind {
         case .doubleSpend:
@@ -84,7 +84,7 @@ extension ScenarioRunner {
             }
             let payer = try wallet(sender).wallet
             let conflict = try payer.createDoubleSpend(of: original, to: payer.newAddress())
-            let id = MisbehaviourKind.respendId(of: tx)
+            let id = Misbehaviour.Kind.respendId(of: tx)
             transactions.append((id, conflict))
             senders[id] = sender
             refreshTransactionNames()

@@ -17,13 +17,20 @@ public enum Misbehaviour: Sendable, Equatable {
     /// A valid block in a `block` message whose checksum does not match its payload.
     case corruptMessage
 
-    /// The scenario name of the misbehaviour.
-    public var name: String {
+    /// The kinds of misbehaviour, by the names scenarios and event streams use.
+    public enum Kind: String, Sendable, CaseIterable {
+        case doubleSpend = "double-spend"
+        case inflatedCoinbase = "inflated-coinbase"
+        case badProofOfWork = "bad-proof-of-work"
+        case corruptMessage = "corrupt-message"
+    }
+
+    public var kind: Kind {
         switch self {
-        case .inflatedCoinbase: "inflated-coinbase"
-        case .block: "double-spend"
-        case .badProofOfWork: "bad-proof-of-work"
-        case .corruptMessage: "corrupt-message"
+        case .inflatedCoinbase: .inflatedCoinbase
+        case .block: .doubleSpend
+        case .badProofOfWork: .badProofOfWork
+        case .corruptMessage: .corruptMessage
         }
     }
 }

@@ -18,7 +18,7 @@ extension Simulation {
         let height = chain.height + 1
         let block = misbehavingBlock(on: chain, misbehaviour)
         let peers = connectedPeers(index)
-        emit(.misbehaving(time: now, node: index, kind: misbehaviour.name, hash: block.hash, height: height, peers: peers.count))
+        emit(.misbehaving(time: now, node: index, kind: misbehaviour.kind.rawValue, hash: block.hash, height: height, peers: peers.count))
         if misbehaviour == .corruptMessage {
             var bytes = MessageCodec.encode(.block(block), magic: configuration.params.messageStart)
             bytes[MessageCodec.checksumOffset] ^= 0xff

@@ -21,7 +21,7 @@ public enum SimulationEvent: Sendable, Equatable {
     /// A node disconnected (and banned) a peer that broke the rules.
     case misbehaviour(time: Int64, node: Int, peer: Int, reason: String)
     /// A node broke the rules on purpose (``Simulation/misbehave(_:sending:)``): it sent
-    /// `kind` (a ``Misbehaviour`` name) carrying block `hash` at `height` to `peers` peers.
+    /// `kind` (a ``Misbehaviour/Kind`` raw value) carrying block `hash` at `height` to `peers` peers.
     case misbehaving(time: Int64, node: Int, kind: String, hash: BlockHash, height: Int, peers: Int)
     case partition(time: Int64, groups: [[Int]])
     case heal(time: Int64)
