@@ -69,7 +69,7 @@ import Testing
         simulation.watch(coffeeRespend.txid)
         let finney = simulation.misbehave(0, sending: .block(with: [coffeeRespend]))
         simulation.run(for: 5 * SimulationTime.second)
-        for index in 1..<5 {
+        for index in 0..<5 {
             #expect(simulation.node(index).chain.tipHash == finney.hash)
             #expect(!simulation.node(index).mempool.contains(coffee.txid))
             #expect(simulation.confirmations(of: coffeeRespend.txid, on: index) == 1)
@@ -96,6 +96,9 @@ import Testing
             if case let .blockRejected(_, _, hash, reason, 0) = event, hash == rejected.hash { return reason } else { return nil }
         }
         #expect(rejections == Array(repeating: "bad-txns-inputs-missingorspent", count: 4))
+        // The sender's own chain refused it too (and it was sent all the same).
+        #expect(simulation.node(0).chain.info(for: rejected.hash)?.status.isInvalid == true)
+        #expect(simulation.node(0).chain.tipHash == tips[0])
         #expect(simulation.nodesBanning(0) == [1, 2, 3, 4])
         let metrics = simulation.metrics()
         #expect(metrics.invalidBlocks == 1 && metrics.staleBlocks == 0)

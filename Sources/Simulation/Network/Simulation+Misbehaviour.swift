@@ -6,7 +6,9 @@ extension Simulation {
     /// sends it to every peer it is connected to, outside its peer logic. Honest peers judge it
     /// with their own rules: they reject an invalid block, disconnect the sender and ban it
     /// (``SimulationEvent/misbehaviour(time:node:peer:reason:)``); a valid one they accept
-    /// and relay like any other.
+    /// and relay like any other. A block of chosen transactions (``Misbehaviour/block(with:)``)
+    /// goes to the node's own chain first, as a mined block would: it takes a valid one and
+    /// rejects an invalid one, which it sends all the same.
     ///
     /// The block counts among the run's found blocks (miner -1) unless the nodes reject it:
     /// rejected blocks are left out of the block tree, the stale rate and the miner shares,
@@ -27,6 +29,10 @@ extension Simulation {
         }
         misbehaviourBlocks.insert(block.hash)
         recordBlock(block, miner: -1, height: height)
+        if case .block = misbehaviour {
+            // Mined like any block, so the node's own chain judges it first (and takes a valid one).
+            act(on: index) { $0.submitLocalBlock(block, relay: false, now: protocolTime, into: &$1) }
+        }
         for peer in peers { send(.block(block), from: index, to: peer) }
         return block
     }
