@@ -200,7 +200,8 @@ public struct FoundBlock: Sendable, Equatable {
 }
 
 extension Simulation {
-    /// Every block found during the run, in the order found.
+    /// Every block found during the run, in the order found, without those misbehaving nodes
+    /// sent and the nodes rejected.
     public func foundBlocks() -> [FoundBlock] {
         acceptedFoundOrder().compactMap { hash in
             guard let record = records[hash], let block = blocks[hash] else { return nil }
