@@ -24,7 +24,7 @@ extension Simulation {
         if misbehaviour == .corruptMessage {
             var bytes = MessageCodec.encode(.block(block), magic: configuration.params.messageStart)
             bytes[MessageCodec.checksumOffset] ^= 0xff
-            for peer in peers { send(.block(block), from: index, to: peer, in: globalLane(of: index), wire: bytes) }
+            for peer in peers { send(.block(block), from: index, to: peer, wire: bytes) }
             return block
         }
         misbehaviourBlocks.insert(block.hash)

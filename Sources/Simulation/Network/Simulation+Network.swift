@@ -83,8 +83,8 @@ extension Simulation {
     // MARK: Messages
 
     /// Sends `message` over the link `from` → `to` from global code (a scripted node).
-    func send(_ message: NetworkMessage, from: Int, to: Int) {
-        send(message, from: from, to: to, in: globalLane(of: from))
+    func send(_ message: NetworkMessage, from: Int, to: Int, wire: [UInt8]? = nil) {
+        send(message, from: from, to: to, in: globalLane(of: from), wire: wire)
     }
 
     /// Sends `message` over the link `from` → `to`: queued behind earlier messages for
