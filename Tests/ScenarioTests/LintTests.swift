@@ -43,6 +43,14 @@ import Testing
          "broken.yml:11:33: events[0].misbehave.send: unknown value 'flood' (expected one of: double-spend, inflated-coinbase, bad-proof-of-work, corrupt-message)"),
         (valid + "\nexpect:\n  - banned: n3\n",
          "broken.yml:10:13: expect[0].banned: unknown node 'n3'; did you mean 'n1'?"),
+        (valid + "\nevents:\n  - when: height 3 on n1\n    stop: no\n",
+         "broken.yml:11:11: events[0].stop: expected true or a reason (text), found 'no'; leave the event out not to stop"),
+        (valid + "\nevents:\n  - at: 30m\n    stop: true\nexpect:\n  - {at: 40m, converged: true}\n",
+         "broken.yml:13:10: expect[0].at: checked at 00:40:00, not before the run stops at 00:30:00 (events[0]): leave out 'at' to check it at the end"),
+        (valid + "\nevents:\n  - at: 2h\n    heal: true\n",
+         "broken.yml:10:9: events[0].at: 02:00:00 is after the run ends (duration 01:00:00)"),
+        (valid + "\nexpect:\n  - {at: 61m, converged: true}\n",
+         "broken.yml:10:10: expect[0].at: 01:01:00 is after the run ends (duration 01:00:00)"),
         // Bytes that are not text, and a quoted escape: positioned, and nothing echoed that
         // a terminal would act on.
         ("name: t\nduration: 1h\u{1B}[31m\n",

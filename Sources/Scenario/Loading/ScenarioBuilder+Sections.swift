@@ -105,7 +105,7 @@ extension ScenarioBuilder {
 
     // MARK: Events
 
-    static let actionKeys = ["send", "double-spend", "partition", "heal", "set-hashpower", "offline", "online", "restart", "invalidate", "mine", "misbehave", "note"]
+    static let actionKeys = ["send", "double-spend", "partition", "heal", "set-hashpower", "offline", "online", "restart", "invalidate", "mine", "misbehave", "note", "stop"]
 
     func readEvents(_ node: Node) -> [TimelineEvent] {
         var events: [TimelineEvent] = []
@@ -116,7 +116,9 @@ extension ScenarioBuilder {
             var actions: [(String, Node)] = []
             for (key, value, _) in entries {
                 switch key {
-                case "at": trigger = reader.unit(value, "\(path).at", expected: "a time such as 30m", Units.duration).map(Trigger.at)
+                case "at":
+                    trigger = reader.unit(value, "\(path).at", expected: "a time such as 30m", Units.duration).map(Trigger.at)
+                    if case .at(let time) = trigger { checkWithinDuration(time, value, "\(path).at") }
                 case "when": trigger = readCondition(value, "\(path).when")
                 default: actions.append((key, value))
                 }
@@ -128,9 +130,16 @@ extension ScenarioBuilder {
             }
             let (key, value) = actions[0]
             guard let action = readAction(key, value, "\(path).\(key)"), let trigger else { continue }
+            if case .stop = action, case .at(let time) = trigger, time < timedStop?.time ?? .max { timedStop = (time, path) }
             events.append(TimelineEvent(trigger: trigger, action: action, location: reader.location(item)))
         }
         return events
+    }
+
+    /// Reports a time after the run's end: what is timed then would never happen.
+    func checkWithinDuration(_ time: Int64, _ node: Node?, _ path: String) {
+        guard let duration, time > duration else { return }
+        reader.error(node, path, "\(Units.clock(time)) is after the run ends (duration \(Units.clock(duration)))")
     }
 
     /// `pay has 2 confirmations on merchant` or `height 10 on n1`.
@@ -158,6 +167,18 @@ extension ScenarioBuilder {
         if let index = nodeNames.firstIndex(of: name) { return index }
         reader.error(node, path, "unknown node or actor '\(name)'")
         return nil
+    }
+
+    /// `stop: true`, or `stop: TEXT` giving the reason.
+    func readStop(_ value: Node, _ path: String) -> TimelineAction? {
+        guard let text = reader.string(value, path) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return .stop(reason: nil)
+        case "false", "no", "off", "":
+            reader.error(value, path, "expected true or a reason (text), found '\(text)'; leave the event out not to stop")
+            return nil
+        default: return .stop(reason: text)
+        }
     }
 
     func readAction(_ key: String, _ value: Node, _ path: String) -> TimelineAction? {
@@ -208,6 +229,7 @@ extension ScenarioBuilder {
             guard let place else { return nil }
             return .mine(node: place, blocks: blocks, miner: miner)
         case "misbehave": return readMisbehave(value, path)
+        case "stop": return readStop(value, path)
         default:
             return reader.string(value, path).map(TimelineAction.note)
         }
@@ -276,6 +298,10 @@ extension ScenarioBuilder {
             var fields: [String: Node] = [:]
             for (key, value, _) in entries { fields[key] = value }
             let at = fields["at"].flatMap { reader.unit($0, "\(path).at", expected: "a time such as 1h", Units.duration) }
+            if let at { checkWithinDuration(at, fields["at"], "\(path).at") }
+            if let at, let stop = timedStop, at >= stop.time {
+                reader.error(fields["at"], "\(path).at", "checked at \(Units.clock(at)), not before the run stops at \(Units.clock(stop.time)) (\(stop.path)): leave out 'at' to check it at the end")
+            }
             guard let kind = readExpectation(fields, item, path) else { continue }
             expectations.append(Expectation(kind: kind, at: at, location: reader.location(item)))
         }

@@ -14,6 +14,10 @@ final class ScenarioBuilder {
     var actors: [Actor] = []
     var transactionIds = Set<String>()
     var usesLevelDB = true
+    /// The scenario's `duration`, once read: no event or check is timed after it.
+    var duration: Int64?
+    /// The earliest `stop` event with an `at:` time, which no timed expectation may follow.
+    var timedStop: (time: Int64, path: String)?
 
     init(reader: YAMLReader) { self.reader = reader }
 
@@ -31,6 +35,7 @@ final class ScenarioBuilder {
         let seed = fields["seed"].flatMap { reader.integer($0, "seed", range: 0...Int.max) } ?? 1
         let duration = fields["duration"].flatMap { reader.unit($0, "duration", expected: "a duration such as 2h or 30m", Units.duration) }
         if fields["duration"] == nil { reader.error(root, "duration", "missing: how long to run, such as 2h") }
+        self.duration = duration
         if let interval = fields["target-interval"] {
             if let value = reader.unit(interval, "target-interval", expected: "a duration such as 10m", Units.duration) {
                 if value > 0 { configuration.targetBlockInterval = value } else { reader.error(interval, "target-interval", "must be longer than 0") }

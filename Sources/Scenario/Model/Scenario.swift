@@ -63,6 +63,9 @@ public enum TimelineAction: Sendable, Equatable {
     /// block re-spends.
     case misbehave(node: Int, kind: Misbehaviour.Kind, tx: String?)
     case note(String)
+    /// Ends the run here, before `duration`: nothing after this event happens, and the
+    /// expectations are checked now. `reason` (optional) is narrated.
+    case stop(reason: String?)
 }
 
 extension Misbehaviour.Kind {

@@ -11,7 +11,7 @@ extension ReportWriter {
         table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
         th{background:#f3f3f3}.pass{color:#080}.fail{color:#b00}.scroll{overflow-x:auto}</style></head><body>
         <h1>\(SVG.escape(scenario.name))</h1><p>\(SVG.escape(scenario.description))</p>
-        <p>Seed \(runner.options.seed ?? scenario.seed), \(Units.clock(scenario.duration)) simulated,
+        <p>Seed \(runner.options.seed ?? scenario.seed), \(Units.clock(runner.end)) simulated\(runner.stoppedBy.map { " (stopped by \(SVG.escape($0.description)))" } ?? ""),
         \(scenario.nodeNames.count) nodes, \(metrics.blocksFound) blocks found, stale rate \(String(format: "%.2f%%", metrics.staleRate * 100)).</p>
 
         """
@@ -48,7 +48,7 @@ extension ReportWriter {
         let series = Dictionary(grouping: runner.confirmationSeries, by: { "\($0.id) on \(scenario.nodeNames[$0.node])" })
         guard !series.isEmpty else { return "<p>No tracked transactions.</p>" }
         let keys = series.keys.sorted()
-        let end = Double(scenario.duration)
+        let end = Double(runner.end)
         let top = Double(runner.confirmationSeries.map(\.count).max() ?? 1)
         let width = 760.0, height = 240.0, left = 50.0, bottom = 30.0
         var svg = SVG(width: width + 220, height: height + bottom + 20)
@@ -58,7 +58,7 @@ extension ReportWriter {
         svg.line(left, y(0), left, y(top), stroke: "#444")
         svg.text(left - 6, y(top) + 4, JSONLine.number(top), anchor: "end")
         svg.text(left - 6, y(0) + 4, "0", anchor: "end")
-        svg.text(width, y(0) + 16, Units.clock(scenario.duration), anchor: "end")
+        svg.text(width, y(0) + 16, Units.clock(runner.end), anchor: "end")
         for (index, key) in keys.enumerated() {
             var points: [(Double, Double)] = []
             var last = 0.0

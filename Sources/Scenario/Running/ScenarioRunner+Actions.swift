@@ -8,7 +8,7 @@ extension ScenarioRunner {
     /// with the scenario line, and the run goes on.
     func perform(_ event: TimelineEvent) {
         do {
-            try act(event.action)
+            try act(event.action, from: event.location)
         } catch {
             say(narrator.line(simulation.now, "⚠ \(event.location): \(error)"))
         }
@@ -20,7 +20,8 @@ extension ScenarioRunner {
         return (wallet, entry.node)
     }
 
-    func act(_ action: TimelineAction) throws {
+    /// Carries out `action`, written at `location` in the scenario file.
+    func act(_ action: TimelineAction, from location: Scenario.Location) throws {
         let names = scenario.nodeNames
         switch action {
         case let .send(id, from, to, amount, feeRate):
@@ -70,7 +71,18 @@ extension ScenarioRunner {
             try misbehave(node, kind, respending: tx)
         case .note(let text):
             simulation.note(text)
+        case .stop(let reason):
+            stop(by: location, reason: reason)
         }
+    }
+
+    /// Ends the run after the current event (the run loop's condition sees `stoppedBy`); the
+    /// stop is a note in the timeline and the event stream.
+    func stop(by location: Scenario.Location, reason: String?) {
+        guard stoppedBy == nil else { return }
+        stoppedBy = location
+        end = simulation.now
+        simulation.note(reason.map { "the run stops: \($0)" } ?? "the run stops")
     }
 
     /// Node `index` sends its peers what `kind` names; a `double-spend` block re-spends the

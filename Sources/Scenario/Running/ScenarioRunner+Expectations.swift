@@ -5,6 +5,13 @@ import Simulation
 
 extension ScenarioRunner {
     /// Checks one expectation now.
+    /// A timed expectation the run ended before: failed, saying when the run ended.
+    func unreached(_ expectation: Expectation) -> ExpectationResult {
+        let ended = stoppedBy.map { "stopped at \(Units.clock(end)) by \($0)" } ?? "ended at \(Units.clock(end))"
+        return ExpectationResult(location: expectation.location, expected: check(expectation).expected,
+                                 actual: "not checked: the run \(ended)", passed: false)
+    }
+
     func check(_ expectation: Expectation) -> ExpectationResult {
         let names = scenario.nodeNames
         func result(_ expected: String, _ actual: String, _ passed: Bool) -> ExpectationResult {

@@ -11,7 +11,8 @@ extension ScenarioRunner {
             return
         }
         print("")
-        print("── \(scenario.name) after \(Units.clock(scenario.duration)) (seed \(options.seed ?? scenario.seed))")
+        let stopped = stoppedBy.map { ", stopped by \($0) before \(Units.clock(scenario.duration))" } ?? ""
+        print("── \(scenario.name) after \(Units.clock(end))\(stopped) (seed \(options.seed ?? scenario.seed))")
         var tips: [(hash: BlockHash, height: Int, nodes: [String])] = []
         for index in 0..<simulation.nodeCount {
             let tip = simulation.node(index).chain.tip
@@ -51,6 +52,8 @@ extension ScenarioRunner {
         object.add("scenario", scenario.name)
         object.add("seed", Int64(bitPattern: options.seed ?? scenario.seed))
         object.add("duration-seconds", SimulationTime.toSeconds(scenario.duration))
+        object.add("end-seconds", SimulationTime.toSeconds(end))
+        if let stoppedBy { object.add("stopped-by-line", stoppedBy.line) }
         object.add("passed", results.allSatisfy(\.passed))
         object.addRaw("miners", "[" + metrics.miners.map { miner in
             miner.json(nodes: JSONLine.quote(miner.nodes.map { scenario.nodeNames[$0] }.joined(separator: ",")))

@@ -12,6 +12,12 @@ public final class ScenarioRunner {
     /// Timeline lines as printed.
     public private(set) var timeline: [String] = []
     public private(set) var results: [ExpectationResult] = []
+    /// When the run ended: the scenario's `duration`, or the time a `stop` event ran.
+    public internal(set) var end: Int64
+    /// The `stop` event that ended the run early, if one did.
+    public internal(set) var stoppedBy: Scenario.Location?
+    /// The indexes (in `scenario.expectations`) of the timed expectations checked so far.
+    var checkedTimed = Set<Int>()
     /// Scenario transaction ids and their transactions, in the order they appeared.
     var transactions: [(id: String, transaction: Transaction)] = []
     var senders: [String: String] = [:]
@@ -30,6 +36,7 @@ public final class ScenarioRunner {
         self.scenario = scenario
         self.options = options
         self.print = print
+        end = scenario.duration
         var configuration = scenario.configuration
         configuration.seed = options.seed ?? scenario.seed
         let fileManager = FileManager.default
@@ -49,16 +56,19 @@ public final class ScenarioRunner {
         try fund()
         simulation.subscribe { [unowned self] event in self.observe(event) }
         schedule()
-        let end = scenario.duration
-        let step = max(end / 20, SimulationTime.minute)
+        let duration = scenario.duration
+        let step = max(duration / 20, SimulationTime.minute)
         var next = step
-        while next < end {
-            simulation.run(until: next)
-            if options.progress { FileHandle.standardError.write(Data("\r\(scenario.name): \(Int(Double(next) / Double(end) * 100))%".utf8)) }
+        while next < duration, stoppedBy == nil {
+            simulation.run(until: next) { stoppedBy == nil }
+            if options.progress { FileHandle.standardError.write(Data("\r\(scenario.name): \(Int(Double(next) / Double(duration) * 100))%".utf8)) }
             next += step
         }
-        simulation.run(until: end)
+        if stoppedBy == nil { simulation.run(until: duration) { stoppedBy == nil } }
         if options.progress { FileHandle.standardError.write(Data("\r\(scenario.name): done \n".utf8)) }
+        for (index, expectation) in scenario.expectations.enumerated() where expectation.at != nil && !checkedTimed.contains(index) {
+            results.append(unreached(expectation))
+        }
         for expectation in scenario.expectations where expectation.at == nil { results.append(check(expectation)) }
         try events.close()
         let metrics = simulation.metrics()
@@ -96,9 +106,10 @@ public final class ScenarioRunner {
             case .confirmations, .height: pendingConditions.append(event)
             }
         }
-        for expectation in scenario.expectations {
+        for (index, expectation) in scenario.expectations.enumerated() {
             guard let time = expectation.at else { continue }
             simulation.schedule(at: time) { [unowned self] _ in
+                self.checkedTimed.insert(index)
                 let result = self.check(expectation)
                 self.results.append(result)
                 self.say(self.narrator.line(self.simulation.now, result.passed ? "✓ \(result.expected)" : "✗ expected \(result.expected), got \(result.actual)"))
