@@ -4,7 +4,6 @@ import Node
 import Simulation
 
 extension ScenarioRunner {
-    /// Checks one expectation now.
     /// A timed expectation the run ended before: failed, saying when the run ended.
     func unreached(_ expectation: Expectation) -> ExpectationResult {
         let ended = stoppedBy.map { "stopped at \(Units.clock(end)) by \($0)" } ?? "ended at \(Units.clock(end))"
@@ -12,6 +11,7 @@ extension ScenarioRunner {
                                  actual: "not checked: the run \(ended)", passed: false)
     }
 
+    /// Checks one expectation now.
     func check(_ expectation: Expectation) -> ExpectationResult {
         let names = scenario.nodeNames
         func result(_ expected: String, _ actual: String, _ passed: Bool) -> ExpectationResult {
