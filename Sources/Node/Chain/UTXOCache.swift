@@ -102,9 +102,10 @@ struct CoinsViewOverlay {
     /// A view over `base`, with room for about `expectedChanges` changes.
     init(base: UTXOCache, expectedChanges: Int = 0) {
         self.base = base
-        // Made at its size: `reserveCapacity` on the empty table costs half as much again
-        // (both run Swift's unspecialised generic code, once per block).
-        changes = Dictionary(minimumCapacity: expectedChanges)
+        // Sizing a table runs Swift's unspecialised generic code (~700 instructions, and
+        // half as much again through `reserveCapacity`): worth it for a large block only;
+        // a small one grows from the shared empty table through specialised code.
+        if expectedChanges > 8 { changes = Dictionary(minimumCapacity: expectedChanges) }
     }
 
     func coin(_ outpoint: OutPoint) throws(ChainStateError) -> Coin? {
