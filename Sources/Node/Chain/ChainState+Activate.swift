@@ -85,7 +85,7 @@ extension ChainState {
         addFlushIfDue(to: &batch, newTip: entry)
         try write(batch)
         chain.setTip(entry)
-        update.steps.append(.connected(block))
+        update.noteConnected(block)
         return nil
     }
 
@@ -234,6 +234,6 @@ extension ChainState {
         addFlushIfDue(to: &batch, newTip: parent)
         try write(batch)
         chain.setTip(parent)
-        update.steps.append(.disconnected(block))
+        update.noteDisconnected(block)
     }
 }

@@ -10,22 +10,26 @@ public struct ChainUpdate: Sendable {
 
     /// Every tip change, in the order it happened (a reorg that failed midway shows its
     /// connects and the disconnects that rolled them back).
-    public internal(set) var steps: [Step] = []
+    public private(set) var steps: [Step] = []
+    /// Every block connected, in order. Kept beside ``steps`` rather than filtered from
+    /// them: an update is read by the mempool, the wallets, the relay and observers, and a
+    /// filtered copy for each cost an array apiece.
+    public private(set) var connected: [Block] = []
+    /// Every block disconnected, in order (each reorg's old tip first).
+    public private(set) var disconnected: [Block] = []
     /// Blocks found invalid while trying to connect them.
     public internal(set) var invalidated: [(hash: BlockHash, error: ValidationError)] = []
 
     public init() {}
 
-    /// Every block connected, in order.
-    public var connected: [Block] {
-        // A tip extended by one block, nearly every update: read four times per update.
-        if steps.count == 1, case .connected(let block) = steps[0] { return [block] }
-        return steps.compactMap { if case .connected(let block) = $0 { return block } else { return nil } }
+    mutating func noteConnected(_ block: Block) {
+        steps.append(.connected(block))
+        connected.append(block)
     }
 
-    /// Every block disconnected, in order (each reorg's old tip first).
-    public var disconnected: [Block] {
-        steps.compactMap { if case .disconnected(let block) = $0 { return block } else { return nil } }
+    mutating func noteDisconnected(_ block: Block) {
+        steps.append(.disconnected(block))
+        disconnected.append(block)
     }
 
     /// The net change: blocks that were on the active chain before and are not after (old
@@ -33,7 +37,7 @@ public struct ChainUpdate: Sendable {
     /// What mempools and wallets react to.
     public var net: (disconnected: [Block], connected: [Block]) {
         // The common case, a tip extended: nothing to cancel out.
-        if steps.allSatisfy({ if case .connected = $0 { return true } else { return false } }) { return ([], connected) }
+        if disconnected.isEmpty { return ([], connected) }
         var first = [BlockHash: Bool]()  // hash -> first step was a connect
         var last = [BlockHash: Bool]()
         var blocks = [BlockHash: Block]()
@@ -66,6 +70,8 @@ public struct ChainUpdate: Sendable {
 
     mutating func append(_ other: ChainUpdate) {
         steps += other.steps
+        connected += other.connected
+        disconnected += other.disconnected
         invalidated += other.invalidated
     }
 }
