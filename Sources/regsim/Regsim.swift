@@ -106,13 +106,22 @@ struct Inspect: ParsableCommand {
     @Option(help: "Chain rules: regtest or main.") var chain = "regtest"
 
     func run() throws {
+        guard chain == "main" || chain == "regtest" else { throw ValidationError("--chain must be main or regtest") }
         let params: ChainParams = chain == "main" ? .mainnet : .regtest
         let nodes = NodeInspector.nodeDirectories(directory)
         guard !nodes.isEmpty else {
             FileHandle.standardError.write(Data("no node databases under \(directory)\n".utf8))
             throw ExitCode(2)
         }
-        for node in nodes { print(try NodeInspector.describe(directory: node, params: params, json: json)) }
+        // One damaged database (a crash, a stray edit) should not hide the other nodes.
+        var unreadable = 0
+        for node in nodes {
+            do { print(try NodeInspector.describe(directory: node, params: params, json: json)) } catch {
+                FileHandle.standardError.write(Data("\(node): cannot be read: \(error)\n".utf8))
+                unreadable += 1
+            }
+        }
+        guard unreadable == 0 else { throw ExitCode(1) }
         if let raw {
             guard nodes.count == 1 else {
                 FileHandle.standardError.write(Data("--raw needs one node's directory, such as \(nodes[0])\n".utf8))

@@ -64,6 +64,14 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
             #expect(node["best-block-hash"] as? String == tip["hash"] as? String)
             #expect(node["blocks"] as? Int == tip["height"] as? Int)
         }
+        // A damaged database is named with LevelDB's reason; the other nodes are still shown.
+        try "MANIFEST-999999\n".write(toFile: out + "/nodes/n2/CURRENT", atomically: true, encoding: .utf8)
+        let damaged = try regsim(["inspect", out])
+        #expect(damaged.status == 1)
+        #expect(damaged.error.contains("nodes/n2: cannot be read: database at") && damaged.error.contains("is corrupt"), "\(damaged.error)")
+        #expect(damaged.output.hasPrefix("n1: regtest") && damaged.output.contains("\nn3: regtest") && !damaged.output.contains("n2:"), "\(damaged.output)")
+        let wrongChain = try regsim(["inspect", out, "--chain", "testnet"])
+        #expect(wrongChain.status != 0 && wrongChain.error.contains("--chain must be main or regtest"), "\(wrongChain.error)")
         // The active chain leaves as a blk*.dat file that `regsim import` validates again.
         let raw = directory.path + "/blk00000.dat"
         let dump = try regsim(["inspect", out + "/nodes/n1", "--raw", raw])
