@@ -152,7 +152,9 @@ struct Import: ParsableCommand {
             print("read \(summary.read) blocks: \(summary.accepted) accepted, \(summary.duplicates) already known, \(summary.orphans) orphans, \(summary.invalid.count) invalid")
             for (hash, error) in summary.invalid { print("  invalid \(hash): \(error)") }
         }
+        for (path, reason) in summary.unreadable { FileHandle.standardError.write(Data("\(path): \(reason)\n".utf8)) }
         print(try NodeInspector.describe(directory: into, params: params, json: json))
+        if !summary.unreadable.isEmpty { throw ExitCode(1) }
     }
 }
 

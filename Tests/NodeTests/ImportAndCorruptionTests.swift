@@ -46,14 +46,30 @@ import Testing
         #expect(again.duplicates == 255)
     }
 
-    @Test func importRefusesAnotherChainsFile() throws {
-        let chain = try ChainState(store: MemoryStore(), params: .regtest)
-        #expect(throws: BlockImporter.Error.self) {
-            try BlockImporter.importFiles([Fixture.url("mainnet-blocks-1-255.dat").path], into: chain, now: 0)
-        }
-        #expect(throws: BlockImporter.Error.self) {
-            try BlockImporter.importFiles(["/nonexistent/blk00000.dat"], into: chain, now: 0)
-        }
+    /// Another chain's file, a missing file and a file cut short by a crash are each named
+    /// with the reason; the import keeps the blocks before the cut and goes on with the
+    /// next file, as Core's `-loadblock` does.
+    @Test func importNamesDamagedFilesAndKeepsWhatPrecedesTheDamage() throws {
+        let regtest = try ChainState(store: MemoryStore(), params: .regtest)
+        let wrongChain = try BlockImporter.importFiles([Fixture.url("mainnet-blocks-1-255.dat").path], into: regtest, now: 0)
+        #expect(wrongChain.read == 0 && regtest.height == 0)
+        #expect(wrongChain.unreadable.map(\.reason) == ["record at byte 0 starts with f9beb4d9, not the chain's message start; the 0 blocks before it were read"])
+
+        let directory = TemporaryDirectory("damaged")
+        let bytes = try Fixture.bytes("mainnet-blocks-1-255.dat")
+        let blocks = try BlockFile.parse(bytes, messageStart: ChainParams.mainnet.messageStart)
+        let firstHundred = blocks.prefix(100).reduce(0) { $0 + $1.size + 8 }
+        let cut = directory.path("blk00000.dat"), rest = directory.path("blk00001.dat")
+        try Data(bytes[..<(firstHundred + 50)]).write(to: URL(fileURLWithPath: cut))
+        try Data(bytes[firstHundred...]).write(to: URL(fileURLWithPath: rest))
+        let chain = try ChainState(store: MemoryStore(), params: .mainnet)
+        let summary = try BlockImporter.importFiles([cut, "/nonexistent/blk00000.dat", rest], into: chain, now: 1_700_000_000)
+        #expect(summary.read == 255 && summary.accepted == 255 && summary.invalid.isEmpty)
+        #expect(chain.height == 255 && chain.tip.hash == blocks[254].hash)
+        #expect(summary.unreadable.map(\.path) == [cut, "/nonexistent/blk00000.dat"])
+        #expect(summary.unreadable.first?.reason.hasPrefix("record at byte \(firstHundred) declares \(blocks[100].size) bytes but only 42 follow; the 100 blocks before it were read") == true,
+                "\(summary.unreadable)")
+        #expect(summary.unreadable.last?.reason.hasPrefix("cannot be read:") == true)
     }
 }
 

@@ -83,6 +83,14 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
         let single = try regsim(["import", raw, "--chain", "regtest", "--into", directory.path + "/imported-single", "--par", "1", "--json"])
         #expect(single.status == 0, "\(single.error)")
         #expect(single.output.replacingOccurrences(of: "imported-single", with: "imported") == imported.output)
+        // A file cut short (a crash while it was written): the blocks before the cut are
+        // imported and shown, the cut is named, and the command exits 1.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: raw))
+        try whole.prefix(whole.count - 30).write(to: URL(fileURLWithPath: raw))
+        let cut = try regsim(["import", raw, "--chain", "regtest", "--into", directory.path + "/imported-cut"])
+        #expect(cut.status == 1)
+        #expect(cut.error.contains("blk00000.dat: record at byte") && cut.error.contains("blocks before it were read"), "\(cut.error)")
+        #expect(cut.output.contains("imported-cut: regtest, \((tips[0]["height"] as? Int ?? 0) - 1) blocks"), "\(cut.output)")
         let negative = try regsim(["import", raw, "--par=-2"])
         #expect(negative.status != 0 && negative.error.contains("--par must be 0"), "\(negative.error)")
     }

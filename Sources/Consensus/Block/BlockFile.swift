@@ -26,26 +26,35 @@ public enum BlockFile {
     /// Parses every record of `bytes`. Parsing stops at the end or at zero padding (Core
     /// preallocates its files with zeros).
     public static func parse(_ bytes: [UInt8], messageStart: [UInt8]) throws(Error) -> [Block] {
+        let (blocks, error) = parseRecords(bytes, messageStart: messageStart)
+        if let error { throw error }
+        return blocks
+    }
+
+    /// The blocks of every complete record before the first damaged one, and what is wrong
+    /// with that one (`nil` when the buffer is whole): a file cut short by a crash still
+    /// gives the blocks written before the cut, as Core's `-loadblock` keeps them.
+    public static func parseRecords(_ bytes: [UInt8], messageStart: [UInt8]) -> (blocks: [Block], error: Error?) {
         var blocks = [Block]()
         var offset = 0
         while offset + 8 <= bytes.count {
             let magic = Array(bytes[offset..<offset + 4])
             if magic == [0, 0, 0, 0] { break }
-            guard magic == messageStart else { throw .wrongMagic(offset: offset, found: magic) }
+            guard magic == messageStart else { return (blocks, .wrongMagic(offset: offset, found: magic)) }
             let length = Int(UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8
                              | UInt32(bytes[offset + 6]) << 16 | UInt32(bytes[offset + 7]) << 24)
             let start = offset + 8
             guard length <= bytes.count - start else {
-                throw .truncatedRecord(offset: offset, declared: length, available: bytes.count - start)
+                return (blocks, .truncatedRecord(offset: offset, declared: length, available: bytes.count - start))
             }
             do {
                 blocks.append(try Block(bytes: Array(bytes[start..<start + length])))
             } catch {
-                throw .invalidBlock(offset: offset, error)
+                return (blocks, .invalidBlock(offset: offset, error))
             }
             offset = start + length
         }
-        return blocks
+        return (blocks, nil)
     }
 
     /// The `blk*.dat` bytes of `blocks`, in order.

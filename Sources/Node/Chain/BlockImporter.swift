@@ -16,37 +16,38 @@ public enum BlockImporter {
         public var orphans = 0
         /// Blocks refused, with the reason.
         public var invalid: [(hash: BlockHash, error: ValidationError)] = []
+        /// Files that could not be opened, or whose records stop at a damaged one (another
+        /// chain's message start, a record cut short, a block that does not decode), with the
+        /// reason. The blocks before the damage were imported, and so were the other files.
+        public var unreadable: [(path: String, reason: String)] = []
     }
 
-    /// Why an import stopped.
+    /// Why an import stopped: the chain state could not store a block.
     public enum Error: Swift.Error, CustomStringConvertible {
-        case unreadable(path: String, message: String)
-        case malformed(path: String, BlockFile.Error)
         case chain(ChainStateError)
 
         public var description: String {
             switch self {
-            case let .unreadable(path, message): return "cannot read \(path): \(message)"
-            case let .malformed(path, error): return "\(path): \(error)"
             case let .chain(error): return error.description
             }
         }
     }
 
-    /// Imports every block of the files at `paths`, in order.
+    /// Imports every block of the files at `paths`, in order. A file that cannot be read, or
+    /// the rest of one after a damaged record, is noted in ``Summary/unreadable`` and the
+    /// import goes on, as Core's `-loadblock` does.
     /// - Parameter now: the clock for the "not too far in the future" rule, Unix seconds.
     public static func importFiles(_ paths: [String], into chain: ChainState, now: Int64) throws(Error) -> Summary {
         var summary = Summary()
         for path in paths {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw .unreadable(path: path, message: error.localizedDescription)
+                summary.unreadable.append((path, "cannot be read: \(error.localizedDescription)"))
+                continue
             }
-            let blocks: [Block]
-            do { blocks = try BlockFile.parse([UInt8](data), messageStart: chain.params.messageStart) } catch {
-                throw .malformed(path: path, error)
-            }
+            let (blocks, damage) = BlockFile.parseRecords([UInt8](data), messageStart: chain.params.messageStart)
             try importBlocks(blocks, into: chain, now: now, summary: &summary)
+            if let damage { summary.unreadable.append((path, "\(damage); the \(blocks.count) blocks before it were read")) }
         }
         summary.orphans = chain.orphanCount
         return summary
