@@ -46,6 +46,14 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        do { try play() } catch let error as RunFileError {
+            // Nothing usable was written: a status apart from a failed expectation's.
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func play() throws {
         let scenario = try loadOrExit(file)
         var options = RunOptions(outputDirectory: out ?? "runs/\(scenario.name)")
         options.seed = seed

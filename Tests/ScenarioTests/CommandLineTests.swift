@@ -142,6 +142,24 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
         #expect(lint.output.contains("Scenarios/quickstart.yml: ok"))
     }
 
+    /// A run directory that is a file, or an event log that cannot be written (a full disk:
+    /// `events.jsonl` leads to `/dev/full`), ends the run with the path and the reason and
+    /// exit status 2 — not a crash, not a silently short log.
+    @Test func unwritableRunFilesAreNamed() throws {
+        let directory = TemporaryDirectory()
+        let file = directory.path + "/a-file"
+        try Data().write(to: URL(fileURLWithPath: file))
+        let onFile = try regsim(["run", "Scenarios/quickstart.yml", "--out", file, "--quiet"])
+        #expect(onFile.status == 2)
+        #expect(onFile.error.contains("a-file: is a file, not a run directory"), "\(onFile.error)")
+        let full = directory.path + "/full"
+        try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: full + "/events.jsonl", withDestinationPath: "/dev/full")
+        let diskFull = try regsim(["run", "Scenarios/quickstart.yml", "--out", full, "--quiet"])
+        #expect(diskFull.status == 2)
+        #expect(diskFull.error.contains("full/events.jsonl: could not be written:"), "\(diskFull.error)")
+    }
+
     /// `--threads` must be positive; a scenario that needs every event in turn says it runs
     /// on one thread, and its results do not change.
     @Test func threadsAreCheckedAndAFallbackIsSaid() throws {

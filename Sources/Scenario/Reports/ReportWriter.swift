@@ -11,7 +11,7 @@ struct ReportWriter {
     var simulation: Simulation { runner.simulation }
     var directory: String { runner.options.outputDirectory }
 
-    func write() throws {
+    func write() throws(RunFileError) {
         try save("metrics.json", metrics.json + "\n")
         try save("summary.json", runner.summaryJSON() + "\n")
         try save("confirmations.csv", confirmationsCSV())
@@ -23,8 +23,11 @@ struct ReportWriter {
         try save("report.html", html(tree: tree))
     }
 
-    func save(_ name: String, _ text: String) throws {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
+    func save(_ name: String, _ text: String) throws(RunFileError) {
+        let path = directory + "/" + name
+        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+            throw RunFileError(path: path, reason: "could not be written: \(error.localizedDescription)")
+        }
     }
 
     func confirmationsCSV() -> String {

@@ -2,17 +2,34 @@ import Foundation
 
 /// `events.jsonl`, written as the run goes (buffered), so long runs do not hold every event
 /// in memory.
+///
+/// A failed write (a full disk, a removed directory) does not stop the run: the file stops
+/// growing, and ``close()`` reports the first failure so the run ends with an error rather
+/// than a silently short log.
 final class EventFile {
     private let handle: FileHandle?
+    private let path: String
     private var buffer = ""
+    /// The first write that failed.
+    private var failure: (any Error)?
 
-    init(path: String, enabled: Bool) throws {
+    /// Creates (or empties) the file at `path`; with `enabled` false, writes nothing.
+    convenience init(path: String, enabled: Bool) throws(RunFileError) {
         guard enabled else {
-            handle = nil
+            self.init(handle: nil, path: path)
             return
         }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        // Opened in place (not replaced, as `FileManager.createFile` would): a path that
+        // leads elsewhere, such as a link to another disk, is written where it leads.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw RunFileError(path: path, reason: "cannot be created: \(String(cString: strerror(errno)))") }
+        self.init(handle: FileHandle(fileDescriptor: descriptor, closeOnDealloc: true), path: path)
+    }
+
+    /// Writes to an open handle; `path` names it in errors.
+    init(handle: FileHandle?, path: String) {
         self.handle = handle
+        self.path = path
     }
 
     func append(_ line: String) {
@@ -24,12 +41,16 @@ final class EventFile {
 
     func flush() {
         guard let handle, !buffer.isEmpty else { return }
-        handle.write(Data(buffer.utf8))
+        if failure == nil {
+            do { try handle.write(contentsOf: Data(buffer.utf8)) } catch { failure = error }
+        }
         buffer = ""
     }
 
-    func close() throws {
+    /// Writes what is buffered and closes the file; throws if any write failed.
+    func close() throws(RunFileError) {
         flush()
-        try handle?.close()
+        do { try handle?.close() } catch { failure = failure ?? error }
+        if let failure { throw RunFileError(path: path, reason: "could not be written: \(failure.localizedDescription)") }
     }
 }

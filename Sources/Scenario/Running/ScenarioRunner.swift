@@ -39,15 +39,29 @@ public final class ScenarioRunner {
         end = scenario.duration
         var configuration = scenario.configuration
         configuration.seed = options.seed ?? scenario.seed
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
         let nodesDirectory = options.outputDirectory + "/nodes"
-        if fileManager.fileExists(atPath: nodesDirectory) { try fileManager.removeItem(atPath: nodesDirectory) }
+        try ScenarioRunner.prepare(runDirectory: options.outputDirectory, nodes: nodesDirectory)
         if scenario.usesLevelDB { configuration.store = .leveldb(directory: nodesDirectory) }
         configuration.threads = ScenarioRunner.threads(for: scenario, asked: options.threads)
         simulation = try Simulation(configuration: configuration)
         narrator = Narrator(scenario: scenario, colour: options.colour)
         events = try EventFile(path: options.outputDirectory + "/events.jsonl", enabled: options.writeReports)
+    }
+
+    /// Creates the run directory and removes the node databases of an earlier run in it (a
+    /// run starts from its scenario, never from what a previous one left).
+    static func prepare(runDirectory: String, nodes: String) throws(RunFileError) {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: runDirectory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw RunFileError(path: runDirectory, reason: "is a file, not a run directory")
+        }
+        do {
+            try fileManager.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+            if fileManager.fileExists(atPath: nodes) { try fileManager.removeItem(atPath: nodes) }
+        } catch {
+            throw RunFileError(path: runDirectory, reason: "cannot be used as the run directory: \(error.localizedDescription)")
+        }
     }
 
     /// Runs the scenario to its end and returns the exit status: 0 when every expectation
