@@ -148,7 +148,7 @@ struct Import: ParsableCommand {
     @Option(help: "Chain rules: main or regtest.") var chain = "main"
     @Option(help: "The node database to create or extend.") var into = "imported-node"
     @Option(help: "Script verification threads (Bitcoin Core's -par); 0: one per processor.") var par = 0
-    @Flag(help: "Print the summary as JSON.") var json = false
+    @Flag(help: "Print the import's counts, refused blocks, unreadable files and the database's summary as one JSON object.") var json = false
 
     func run() throws {
         guard chain == "main" || chain == "regtest" else { throw ValidationError("--chain must be main or regtest") }
@@ -156,12 +156,15 @@ struct Import: ParsableCommand {
         let params: ChainParams = chain == "main" ? .mainnet : .regtest
         let threads = par == 0 ? ProcessInfo.processInfo.activeProcessorCount : min(par, 64)
         let summary = try NodeInspector.importFiles(files, into: into, params: params, scriptCheckThreads: threads)
-        if !json {
+        for (path, reason) in summary.unreadable { FileHandle.standardError.write(Data("\(path): \(reason)\n".utf8)) }
+        let node = try NodeInspector.describe(directory: into, params: params, json: json)
+        if json {
+            print(NodeInspector.importJSON(summary, node: node))
+        } else {
             print("read \(summary.read) blocks: \(summary.accepted) accepted, \(summary.duplicates) already known, \(summary.orphans) orphans, \(summary.invalid.count) invalid")
             for (hash, error) in summary.invalid { print("  invalid \(hash): \(error)") }
+            print(node)
         }
-        for (path, reason) in summary.unreadable { FileHandle.standardError.write(Data("\(path): \(reason)\n".utf8)) }
-        print(try NodeInspector.describe(directory: into, params: params, json: json))
         if !summary.unreadable.isEmpty { throw ExitCode(1) }
     }
 }

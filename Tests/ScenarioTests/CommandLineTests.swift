@@ -78,7 +78,10 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
         #expect(dump.status == 0, "\(dump.error)")
         let imported = try regsim(["import", raw, "--chain", "regtest", "--into", directory.path + "/imported", "--json"])
         #expect(imported.status == 0, "\(imported.error)")
-        #expect(imported.output.contains(tips[0]["hash"] as? String ?? "missing"))
+        let importSummary = try unwrap(try JSONSerialization.jsonObject(with: Data(imported.output.utf8)) as? [String: Any])
+        #expect(importSummary["read"] as? Int == tips[0]["height"] as? Int && importSummary["accepted"] as? Int == importSummary["read"] as? Int)
+        #expect((importSummary["invalid"] as? [Any])?.isEmpty == true && (importSummary["unreadable"] as? [Any])?.isEmpty == true)
+        #expect((importSummary["node"] as? [String: Any])?["best-block-hash"] as? String == tips[0]["hash"] as? String)
         // Scripts checked on one thread (`--par 1`) or every processor (the default): the same chain.
         let single = try regsim(["import", raw, "--chain", "regtest", "--into", directory.path + "/imported-single", "--par", "1", "--json"])
         #expect(single.status == 0, "\(single.error)")

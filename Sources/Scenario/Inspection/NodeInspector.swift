@@ -92,6 +92,30 @@ public enum NodeInspector {
 
     /// Validates `files` (`blk*.dat`) into a node database at `directory`, verifying each
     /// block's scripts on `scriptCheckThreads` threads.
+    /// What an import did, as one JSON object: its counts, each refused block and each
+    /// unreadable file with the reason, and the database's description under `node`.
+    public static func importJSON(_ summary: BlockImporter.Summary, node: String) -> String {
+        var object = JSONLine()
+        object.add("read", summary.read)
+        object.add("accepted", summary.accepted)
+        object.add("already-known", summary.duplicates)
+        object.add("orphans", summary.orphans)
+        object.addRaw("invalid", "[" + summary.invalid.map { item in
+            var entry = JSONLine()
+            entry.add("hash", item.hash.description)
+            entry.add("reason", "\(item.error)")
+            return entry.finish()
+        }.joined(separator: ",") + "]")
+        object.addRaw("unreadable", "[" + summary.unreadable.map { item in
+            var entry = JSONLine()
+            entry.add("path", item.path)
+            entry.add("reason", item.reason)
+            return entry.finish()
+        }.joined(separator: ",") + "]")
+        object.addRaw("node", node)
+        return object.finish()
+    }
+
     public static func importFiles(_ files: [String], into directory: String, params: ChainParams,
                                    scriptCheckThreads: Int = 1) throws -> BlockImporter.Summary {
         var options = ChainOptions()
