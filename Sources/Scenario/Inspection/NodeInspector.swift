@@ -90,8 +90,6 @@ public enum NodeInspector {
         return blocks.count
     }
 
-    /// Validates `files` (`blk*.dat`) into a node database at `directory`, verifying each
-    /// block's scripts on `scriptCheckThreads` threads.
     /// What an import did, as one JSON object: its counts, each refused block and each
     /// unreadable file with the reason, and the database's description under `node`.
     public static func importJSON(_ summary: BlockImporter.Summary, node: String) -> String {
@@ -116,6 +114,8 @@ public enum NodeInspector {
         return object.finish()
     }
 
+    /// Validates `files` (`blk*.dat`) into a node database at `directory`, verifying each
+    /// block's scripts on `scriptCheckThreads` threads.
     public static func importFiles(_ files: [String], into directory: String, params: ChainParams,
                                    scriptCheckThreads: Int = 1) throws -> BlockImporter.Summary {
         var options = ChainOptions()

@@ -27,7 +27,7 @@ final class EventFile {
     }
 
     /// Writes to an open handle; `path` names it in errors.
-    init(handle: FileHandle?, path: String) {
+    private init(handle: FileHandle?, path: String) {
         self.handle = handle
         self.path = path
     }
