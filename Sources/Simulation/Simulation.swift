@@ -67,9 +67,9 @@ public final class Simulation {
     let verifier = TransactionVerifier()
     /// Every node's header records: each block's header, work and median time past once.
     let headers: HeaderCache
-    /// Equal keys and values of the nodes' in-memory stores, kept once: worth its hashing
-    /// from a few nodes up (a two-node trial gains nothing from it).
-    let interner: ByteInterner?
+    /// Equal keys and values of the nodes' in-memory stores, kept once (every memory store
+    /// interns what it holds; sharing one interner makes the nodes' copies one).
+    let interner = ByteInterner()
     var nodes: [SimulatedNode] = []
     var edges: [Topology.Edge] = []
     var miners: [MinerState] = []
@@ -112,7 +112,6 @@ public final class Simulation {
         self.configuration = configuration
         random = DeterministicRandom(seed: configuration.seed)
         retargeting = !configuration.params.noRetargeting
-        interner = configuration.nodes.count >= 8 ? ByteInterner() : nil
         if case .memoryCopy(let template) = configuration.store { headers = HeaderCache(base: template.headers) } else { headers = HeaderCache() }
         guard !configuration.nodes.isEmpty else { throw SimulationError("a simulation needs at least one node") }
         guard (0...1).contains(configuration.loss) else { throw SimulationError("loss \(configuration.loss) is not a probability") }

@@ -106,6 +106,72 @@ import Testing
         #expect(interner.count == 5)
     }
 
+    /// Random puts, deletes, batches, copies, compactions and snapshots on memory stores
+    /// sharing one interner, against plain dictionaries: every read, count and ordered scan
+    /// agrees, and large values (kept by each store, not interned) come back whole.
+    @Test func memoryStoresAgreeWithAPlainDictionary() throws {
+        var seed: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let interner = ByteInterner()
+        var stores: [(store: MemoryStore, model: [[UInt8]: [UInt8]])] = [(MemoryStore(label: "0", interner: interner), [:])]
+        var snapshots: [(reader: any KeyValueReader, model: [[UInt8]: [UInt8]])] = []
+        func randomKey() -> [UInt8] { [UInt8(next(3)), UInt8(next(12))] }
+        func randomValue() -> [UInt8] {
+            next(8) == 0 ? [UInt8](repeating: UInt8(next(256)), count: ByteInterner.maximumValueSize + 1 + next(3))
+                : [UInt8](repeating: UInt8(next(4)), count: next(3))
+        }
+        func check(_ reader: any KeyValueReader, _ model: [[UInt8]: [UInt8]]) throws {
+            let key = randomKey()
+            #expect(try reader.get(key) == model[key])
+            let prefix: [UInt8] = next(2) == 0 ? [] : [UInt8(next(3))]
+            let expected = model.filter { $0.key.starts(with: prefix) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+            let scanned = try reader.entries(prefix: prefix)
+            #expect(scanned.map(\.key) == expected.map(\.key))
+            #expect(scanned.map(\.value) == expected.map(\.value))
+        }
+        for _ in 0..<4_000 {
+            let index = next(stores.count)
+            let (store, model) = stores[index]
+            var changed = model
+            switch next(10) {
+            case 0...3:
+                let (key, value) = (randomKey(), randomValue())
+                try store.put(key, value)
+                changed[key] = value
+            case 4, 5:
+                let key = randomKey()
+                try store.delete(key)
+                changed[key] = nil
+            case 6:
+                var batch = WriteBatch()
+                for _ in 0..<3 {
+                    let key = randomKey()
+                    if next(3) == 0 { batch.delete(key); changed[key] = nil } else {
+                        let value = randomValue()
+                        batch.put(key, value)
+                        changed[key] = value
+                    }
+                }
+                try store.write(batch)
+            case 7 where stores.count < 6:
+                stores.append((store.copy(label: "\(stores.count)", interner: next(2) == 0 ? interner : nil), model))
+            case 7, 8:
+                if next(2) == 0 { store.compact() } else { snapshots.append((try store.snapshot(), model)) }
+            default:
+                #expect(store.count == model.count)
+            }
+            stores[index].model = changed
+            try check(store, changed)
+            if !snapshots.isEmpty {
+                let snapshot = snapshots[next(snapshots.count)]
+                try check(snapshot.reader, snapshot.model)
+            }
+        }
+    }
+
     /// Copies of a compacted memory store share its entries and keep their own changes:
     /// deletions hide shared entries, overwrites replace them, scans merge both in order, and
     /// neither side sees the other's writes.
