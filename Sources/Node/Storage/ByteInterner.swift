@@ -72,7 +72,7 @@ public final class ByteInterner: Sendable {
         }
 
         var arrays: [[UInt8]] = []
-        var slots = [Slot](repeating: Slot(tag: 0, index: 0), count: 1_024)
+        var slots = [Slot](repeating: Slot(tag: 0, index: 0), count: 64)
 
         static func tag(of bytes: [UInt8]) -> UInt64 { MemoryKey.fold(bytes) | 1 }
 
