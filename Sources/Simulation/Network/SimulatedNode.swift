@@ -12,6 +12,9 @@ final class SimulatedNode {
     /// The links from this node, by remote node (kept after they close: epochs keep counting).
     var links = SmallIntMap<LinkState>()
     let index: Int
+    /// Events this node's handling has scheduled so far (counted on every send, so in the
+    /// second cache line with the fields above).
+    var eventsScheduled: UInt64 = 0
     let configuration: NodeConfiguration
     var node: FullNode
     /// Its connections in the topology: the peer and whether this node dialled.
@@ -26,8 +29,6 @@ final class SimulatedNode {
     var reportedConfirmations: [Txid: Int] = [:]
     /// Peers this node banned, until a time (microseconds).
     var bans: [Int: Int64] = [:]
-    /// Events this node's handling has scheduled so far.
-    var eventsScheduled: UInt64 = 0
 
     init(index: Int, configuration: NodeConfiguration, node: FullNode, peers: PeerManager) {
         self.index = index
