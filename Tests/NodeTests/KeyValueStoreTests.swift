@@ -107,8 +107,9 @@ import Testing
     }
 
     /// Random puts, deletes, batches, copies, compactions and snapshots on memory stores
-    /// sharing one interner, against plain dictionaries: every read, count and ordered scan
-    /// agrees, and large values (kept by each store, not interned) come back whole.
+    /// (sharing one interner, or a copy with its own), against plain dictionaries: every
+    /// read, count and ordered scan agrees, and large values (kept by each store, not
+    /// interned) come back whole.
     @Test func memoryStoresAgreeWithAPlainDictionary() throws {
         var seed: UInt64 = 0x5EED
         func next(_ bound: Int) -> Int {
