@@ -37,13 +37,8 @@ public final class ByteInterner: Sendable {
     /// The number of distinct arrays held.
     public var count: Int { state.withLock { $0.arrays.count } }
 
-    /// The handle of `bytes` (added when new).
-    func handle(_ bytes: [UInt8]) -> Handle {
-        state.withLock { $0.intern(bytes) }
-    }
-
-    /// The handles of a key and, when it is small enough to intern, of its value: one lock for
-    /// both (a store writes them together).
+    /// The handles of a key and, when it is given and small enough to intern, of its value
+    /// (each added when new): one lock for both (a store writes them together).
     func handles(key: [UInt8], value: [UInt8]?) -> (key: Handle, value: Handle?) {
         state.withLock { state in
             let keyHandle = state.intern(key)

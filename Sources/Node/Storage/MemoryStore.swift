@@ -132,7 +132,7 @@ public final class MemoryStore: KeyValueStore {
             previous = changes.updateValue(handles.value?.index ?? keep(value), forKey: handles.key)
             keySetChanges = previous == nil
         } else if !base.isEmpty && base[MemoryKey(key)] != nil {
-            previous = changes.updateValue(MemoryStore.deletedValue, forKey: interner.handle(key))
+            previous = changes.updateValue(MemoryStore.deletedValue, forKey: interner.handles(key: key, value: nil).key)
             keySetChanges = previous == nil
         } else if let handle = interner.existingHandle(key) {
             previous = changes.removeValue(forKey: handle)
