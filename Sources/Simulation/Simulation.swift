@@ -347,15 +347,16 @@ public final class Simulation {
             let end = min(laneNext + window, globalNext, limit == .max ? .max : limit + 1)
             parity = 1 - parity
             let order = busiestFirst(before: end)
-            workers.run(lanes: lanes.count) { [lanes, parity] turn in self.runLane(lanes[order[turn]], parity: parity, before: end) }
+            workers.run(order: order) { [lanes, parity] lane in self.runLane(lanes[lane], parity: parity, before: end) }
             finishWindow()
         }
         return true
     }
 
-    /// The lanes by the events they have before `end`, most first: threads take them in
-    /// this order, so the lanes left for the window's end, when a thread may wait for the
-    /// other, are short ones. (Which thread runs a lane never changes its results.)
+    /// The lanes by the events they have before `end`, most first: threads take their own
+    /// and then others' in this order, so the lanes left for the window's end, when a thread
+    /// may wait for the other, are short ones. (Which thread runs a lane never changes its
+    /// results.)
     func busiestFirst(before end: Int64) -> [Int] {
         let work = lanes.map { $0.kernel.approximatePendingCount(before: end) }
         return lanes.indices.sorted { work[$0] > work[$1] }
