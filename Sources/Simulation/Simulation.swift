@@ -146,9 +146,6 @@ public final class Simulation {
         kernel.schedule(at: SimulationTime.hour, .expireMempools)
     }
 
-    /// The lane that handles node `index`'s events.
-    func lane(of index: Int) -> Lane { lanes[laneIndex(of: index)] }
-
     /// Releases the nodes on as many threads as the runs used, each thread taking the lanes
     /// it ran (see ``LaneWorkers``), so that most memory goes back to the allocator of the
     /// thread that allocated it and thousands of nodes take less time than on one thread.
@@ -162,6 +159,9 @@ public final class Simulation {
         workers.run(order: Array(lanes.indices)) { byLane[$0].nodes.removeAll() }
         workers.stop()
     }
+
+    /// The lane that handles node `index`'s events.
+    func lane(of index: Int) -> Lane { lanes[laneIndex(of: index)] }
 
     /// The index of node `index`'s lane.
     func laneIndex(of index: Int) -> Int { lanes.count == 1 ? 0 : index % lanes.count }
