@@ -367,12 +367,12 @@ public final class Simulation {
         return true
     }
 
-    /// The lanes by the events they have before `end`, most first: threads take their own
-    /// and then others' in this order, so the lanes left for the window's end, when a thread
-    /// may wait for the other, are short ones. (Which thread runs a lane never changes its
-    /// results.)
+    /// The lanes by the work they have before `end` (see ``Lane/approximateWork(before:)``),
+    /// most first: threads take their own and then others' in this order, so the lanes left
+    /// for the window's end, when a thread may wait for the other, are short ones. (Which
+    /// thread runs a lane never changes its results.)
     func busiestFirst(before end: Int64) -> [Int] {
-        let work = lanes.map { $0.kernel.approximatePendingCount(before: end) }
+        let work = lanes.map { $0.approximateWork(before: end) }
         return lanes.indices.sorted { work[$0] > work[$1] }
     }
 

@@ -36,6 +36,9 @@ final class Lane {
     var logOrder: [(time: Int64, key: UInt64)] = []
     /// The key of the event being handled.
     var currentKey: UInt64 = 0
+    /// When the blocks on their way to this lane's nodes arrive (scheduled through
+    /// ``schedule(_:at:key:forNode:hint:)``, forgotten by ``blockDelivered()``).
+    private(set) var pendingBlocks = PendingBlocks()
 
     /// Events one lane sent another in one window.
     final class Outbox {
@@ -57,6 +60,25 @@ final class Lane {
         earliestOutgoing[parity] = min(earliestOutgoing[parity], time)
     }
 
+    /// Schedules `action`, an event for `node` (one of this lane's), in the lane's kernel.
+    func schedule(_ action: consuming Simulation.Action, at time: Int64, key: UInt64, forNode node: Int32, hint: UInt64) {
+        if case .deliver(_, _, _, .block) = action { pendingBlocks.insert(time) }
+        kernel.schedule(at: time, key: key, tag: node, hint: hint, consume action)
+    }
+
+    /// Notes that the earliest block due has reached its node.
+    func blockDelivered() { pendingBlocks.removeEarliest() }
+
+    /// About how much work the lane has before `end`, in events: its events, a block
+    /// counting as ``blockWeight`` of them.
+    func approximateWork(before end: Int64) -> Int {
+        kernel.approximatePendingCount(before: end) + Lane.blockWeight * pendingBlocks.count(before: end)
+    }
+
+    /// What a block adds to the work of handling an event, in events (measured on
+    /// SimBlock's workload: 10.5 µs against 0.6 µs for an announcement).
+    static let blockWeight = 16
+
     /// Schedules what the lanes sent this one in the window of `parity`, and empties those
     /// outboxes for their owners' next use (run while no lane writes that parity).
     func collect(from lanes: [Lane], parity: Int) {
@@ -67,7 +89,7 @@ final class Lane {
             // then destroyed; the order of scheduling does not matter (keys are unique).
             // (Bound on its own, the action can be moved; read from the tuple it was copied.)
             while let (time, key, node, hint, action) = outbox.entries.popLast() {
-                kernel.schedule(at: time, key: key, tag: node, hint: hint, consume action)
+                schedule(action, at: time, key: key, forNode: node, hint: hint)
             }
         }
     }

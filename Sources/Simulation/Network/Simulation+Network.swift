@@ -66,11 +66,11 @@ extension Simulation {
     func schedule(_ action: consuming Action, at time: Int64, key: UInt64, forNode node: Int, hint: UInt64 = 0, from lane: Lane) {
         let target = laneIndex(of: node)
         if target == lane.index {
-            lane.kernel.schedule(at: time, key: key, tag: Int32(node), hint: hint, action)
+            lane.schedule(action, at: time, key: key, forNode: Int32(node), hint: hint)
         } else if lane.windowed {
             lane.send(action, at: time, key: key, forNode: Int32(node), hint: hint, toLane: target)
         } else {
-            lanes[target].kernel.schedule(at: time, key: key, tag: Int32(node), hint: hint, action)
+            lanes[target].schedule(action, at: time, key: key, forNode: Int32(node), hint: hint)
         }
     }
 
@@ -157,6 +157,7 @@ extension Simulation {
     /// Hands `message` to the receiving node's peer logic, which drops it unless it came over
     /// the connection still open (checked on the receiver, whose state is about to be used).
     func deliver(_ message: NetworkMessage, from: Int, to: Int, epoch: UInt32, in lane: Lane) {
+        if case .block = message { lane.blockDelivered() }
         let receiver = nodes[to]
         guard receiver.online else { return }
         // A block is followed by announcements on most of the node's links; connecting it
