@@ -142,7 +142,9 @@ struct Inspect: ParsableCommand {
 }
 
 struct Import: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Validate real blk*.dat files into a node database and summarise it.")
+    static let configuration = CommandConfiguration(
+        abstract: "Validate real blk*.dat files into a node database and summarise it.",
+        discussion: "Exits 1 when a file cannot be read or a block is refused as invalid (the rest is still imported).")
 
     @Argument(help: "blk*.dat files.") var files: [String]
     @Option(help: "Chain rules: main or regtest.") var chain = "main"
@@ -165,7 +167,8 @@ struct Import: ParsableCommand {
             for (hash, error) in summary.invalid { print("  invalid \(hash): \(error)") }
             print(node)
         }
-        if !summary.unreadable.isEmpty { throw ExitCode(1) }
+        // A script importing blocks learns from the status that some were refused or unread.
+        if !summary.unreadable.isEmpty || !summary.invalid.isEmpty { throw ExitCode(1) }
     }
 }
 

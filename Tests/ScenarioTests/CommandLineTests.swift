@@ -94,6 +94,16 @@ func regsim(_ arguments: [String]) throws -> (status: Int32, output: String, err
         #expect(cut.status == 1)
         #expect(cut.error.contains("blk00000.dat: record at byte") && cut.error.contains("blocks before it were read"), "\(cut.error)")
         #expect(cut.output.contains("imported-cut: regtest, \((tips[0]["height"] as? Int ?? 0) - 1) blocks"), "\(cut.output)")
+        // A block that breaks a rule (its last byte changed, so its merkle root no longer
+        // matches): the blocks before it are imported, it is named, and the command exits 1.
+        var tampered = whole
+        tampered[tampered.count - 1] ^= 0x01
+        try tampered.write(to: URL(fileURLWithPath: raw))
+        let refused = try regsim(["import", raw, "--chain", "regtest", "--into", directory.path + "/imported-refused", "--json"])
+        #expect(refused.status == 1)
+        let refusedSummary = try unwrap(try JSONSerialization.jsonObject(with: Data(refused.output.utf8)) as? [String: Any])
+        #expect((refusedSummary["invalid"] as? [Any])?.count == 1 && (refusedSummary["unreadable"] as? [Any])?.isEmpty == true, "\(refused.output)")
+        #expect(refusedSummary["accepted"] as? Int == (tips[0]["height"] as? Int ?? 0) - 1)
         let negative = try regsim(["import", raw, "--par=-2"])
         #expect(negative.status != 0 && negative.error.contains("--par must be 0"), "\(negative.error)")
     }
