@@ -91,7 +91,7 @@ enum SimulationBenchmarks {
     /// returns the summary line.
     static func runSimBlock(_ simulation: Simulation, blocks: Int) -> String {
         var found = 0
-        simulation.subscribe { event in if case .blockFound = event { found += 1 } }
+        simulation.subscribe(to: [.blockFound]) { _ in found += 1 }
         simulation.run(until: .max / 2) { found < blocks }
         for index in 0..<simulation.nodeCount { simulation.setMinerIdle(index) }
         simulation.run(until: simulation.now + 10 * SimulationTime.minute)

@@ -71,6 +71,9 @@ public final class Simulation {
     /// interns what it holds; sharing one interner makes the nodes' copies one).
     let interner = ByteInterner()
     var nodes: [SimulatedNode] = []
+    /// The blocks the nodes received in a window, gathered from the lanes (kept between
+    /// windows for its capacity).
+    var windowReceptions: [(hash: BlockHash, time: Int64)] = []
     var edges: [Topology.Edge] = []
     var miners: [MinerState] = []
     /// For each node, the miners whose blocks it builds (first node of each miner).
@@ -85,7 +88,11 @@ public final class Simulation {
     let retargeting: Bool
     /// Total hashpower at the start: the rate that gives one block per target interval.
     var baseHashpower = 1.0
-    var observers: [(SimulationEvent) -> Void] = []
+    /// The observers, each with the kinds of event it wants.
+    var observers: [(kinds: SimulationEvent.Kind.Mask, observer: (SimulationEvent) -> Void)] = []
+    /// The kinds some observer wants: nodes' events of other kinds are not kept for the
+    /// window's end.
+    var observedKinds: SimulationEvent.Kind.Mask = 0
     var callbacks: [Int: (Simulation) -> Void] = [:]
     var nextCallback = 0
     /// Partition groups by node (`nil`: one network).
@@ -395,8 +402,9 @@ public final class Simulation {
     }
 
     /// Reports the window's events in the order one thread would have produced them (by the
-    /// time and key of the event that raised them).
+    /// time and key of the event that raised them), after counting them in the metrics.
     func finishWindow() {
+        recordWindowMetrics()
         var positions = [Int](repeating: 0, count: lanes.count)
         while true {
             var pick = -1
@@ -409,14 +417,31 @@ public final class Simulation {
                 }
             }
             guard pick >= 0 else { break }
-            publish(lanes[pick].log[positions[pick]])
+            notify(lanes[pick].log[positions[pick]])
             positions[pick] += 1
         }
+        for lane in lanes { clock = max(clock, lane.now) }
+    }
+
+    /// Counts the blocks the lanes' nodes received in the window and their reorgs. Receptions
+    /// are counted in order of time, as one thread counts them (which of equal times comes
+    /// first does not change when a block reached a share of the nodes).
+    func recordWindowMetrics() {
+        var receptions = windowReceptions
+        windowReceptions = []
+        receptions.removeAll(keepingCapacity: true)
         for lane in lanes {
-            lane.log.removeAll(keepingCapacity: true)
-            lane.logOrder.removeAll(keepingCapacity: true)
-            clock = max(clock, lane.now)
+            receptions.append(contentsOf: lane.receptions)
+            for depth in lane.reorgDepths { reorgDepths[depth, default: 0] += 1 }
         }
+        receptions.sort { $0.time < $1.time }
+        // A window's receptions are mostly of one or two blocks: look each up once in a row.
+        var current: (hash: BlockHash, index: Dictionary<BlockHash, BlockRecord>.Index?)?
+        for reception in receptions {
+            if current?.hash != reception.hash { current = (reception.hash, records.index(forKey: reception.hash)) }
+            if let index = current?.index { records.values[index].noteReceived(at: reception.time) }
+        }
+        windowReceptions = receptions
     }
 
     /// Handles a global event.
@@ -472,33 +497,52 @@ public final class Simulation {
     /// a window's events reach observers at the window's end (in the same order): an
     /// observer should then use what the event says rather than read nodes' state.
     public func subscribe(_ observer: @escaping (SimulationEvent) -> Void) {
-        observers.append(observer)
+        subscribe(to: Set(SimulationEvent.Kind.allCases), observer)
+    }
+
+    /// Calls `observer` with the events of `kinds` from now on, in order, as
+    /// ``subscribe(_:)`` does. Events of a kind no observer wants are not kept for a
+    /// window's end, so a run watched for a few kinds (blocks found, say) runs faster than
+    /// one watched for all; the metrics count every event either way.
+    public func subscribe(to kinds: Set<SimulationEvent.Kind>, _ observer: @escaping (SimulationEvent) -> Void) {
+        let mask = SimulationEvent.Kind.mask(kinds)
+        observers.append((mask, observer))
+        observedKinds |= mask
     }
 
     /// Reports an event raised by global code.
     func emit(_ event: SimulationEvent) { publish(event) }
 
     /// Reports an event raised on `lane`: at once, or at the window's end when the lane
-    /// runs beside others.
+    /// runs beside others (what the metrics need of it noted in the lane meanwhile).
     func emit(_ event: SimulationEvent, in lane: Lane) {
-        if lane.windowed {
-            lane.log.append(event)
-            lane.logOrder.append((lane.now, lane.currentKey))
-        } else {
-            publish(event)
-        }
+        guard lane.windowed else { return publish(event) }
+        lane.noteForMetrics(event)
+        guard observedKinds & event.kind.bit != 0 else { return }
+        lane.log.append(event)
+        lane.logOrder.append((lane.now, lane.currentKey))
     }
 
     /// Keeps the figures the metrics need, then tells the observers.
     func publish(_ event: SimulationEvent) {
         switch event {
-        case let .blockReceived(time, _, hash, _):
-            // In place through the values (the optional subscript moves the record out and back).
-            if let index = records.index(forKey: hash) { records.values[index].noteReceived(at: time) }
+        case let .blockReceived(time, _, hash, _): noteReceived(hash, at: time)
         case let .reorg(_, _, depth, _, _, _): reorgDepths[depth, default: 0] += 1
         default: break
         }
-        for observer in observers { observer(event) }
+        notify(event)
+    }
+
+    /// Tells the observers that want it.
+    func notify(_ event: SimulationEvent) {
+        let bit = event.kind.bit
+        for (kinds, observer) in observers where kinds & bit != 0 { observer(event) }
+    }
+
+    /// Counts block `hash` as having reached one more node at `time`.
+    func noteReceived(_ hash: BlockHash, at time: Int64) {
+        // In place through the values (the optional subscript moves the record out and back).
+        if let index = records.index(forKey: hash) { records.values[index].noteReceived(at: time) }
     }
 
     /// Adds a line of narration to the event stream.

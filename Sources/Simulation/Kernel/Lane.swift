@@ -1,3 +1,4 @@
+import Consensus
 import Node
 
 /// One thread's share of a simulation's nodes: the kernel holding their messages and timers,
@@ -29,13 +30,19 @@ final class Lane {
     var parity = 0
     /// The earliest time in this lane's outboxes of each parity (none: `.max`).
     var earliestOutgoing: [Int64] = [.max, .max]
-    /// Simulation events of the window, and beside them the (time, key) of the kernel event
-    /// that raised each, so lanes' logs merge into the order one thread would have produced
-    /// (compared without copying the events).
+    /// Simulation events of the window that observers want, and beside them the (time, key)
+    /// of the kernel event that raised each, so lanes' logs merge into the order one thread
+    /// would have produced (compared without copying the events). Read after the window,
+    /// emptied when the next starts.
     var log: [SimulationEvent] = []
     var logOrder: [(time: Int64, key: UInt64)] = []
     /// The key of the event being handled.
     var currentKey: UInt64 = 0
+    /// What the metrics need of the window's events, counted after the window whether or not
+    /// an observer wants the events: the blocks nodes received, and the depths of reorgs
+    /// (read and emptied as ``log`` is).
+    var receptions: [(hash: BlockHash, time: Int64)] = []
+    var reorgDepths: [Int] = []
     /// When the blocks on their way to this lane's nodes arrive (scheduled through
     /// ``schedule(_:at:key:forNode:hint:)``, forgotten by ``blockDelivered()``).
     private(set) var pendingBlocks = PendingBlocks()
@@ -58,6 +65,15 @@ final class Lane {
     func send(_ action: consuming Simulation.Action, at time: Int64, key: UInt64, forNode node: Int32, hint: UInt64, toLane target: Int) {
         outboxes[parity][target].entries.append((time, key, node, hint, consume action))
         earliestOutgoing[parity] = min(earliestOutgoing[parity], time)
+    }
+
+    /// Notes what the metrics need of `event`, raised in a window.
+    func noteForMetrics(_ event: SimulationEvent) {
+        switch event {
+        case let .blockReceived(time, _, hash, _): receptions.append((hash, time))
+        case let .reorg(_, _, depth, _, _, _): reorgDepths.append(depth)
+        default: break
+        }
     }
 
     /// Schedules `action`, an event for `node` (one of this lane's), in the lane's kernel.
@@ -97,6 +113,12 @@ final class Lane {
     /// Starts a window of `parity`: what was sent in the previous one (the other parity) is
     /// collected, and this parity's outboxes, collected during the previous window, fill anew.
     func startWindow(parity: Int, lanes: [Lane]) {
+        // What the last window reported was read after it; emptied here, by the lane's own
+        // thread, as the main thread reading other cores' buffers to empty them cost more.
+        if !log.isEmpty { log.removeAll(keepingCapacity: true) }
+        if !logOrder.isEmpty { logOrder.removeAll(keepingCapacity: true) }
+        if !receptions.isEmpty { receptions.removeAll(keepingCapacity: true) }
+        if !reorgDepths.isEmpty { reorgDepths.removeAll(keepingCapacity: true) }
         collect(from: lanes, parity: 1 - parity)
         self.parity = parity
         earliestOutgoing[parity] = .max

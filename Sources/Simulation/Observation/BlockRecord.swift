@@ -12,13 +12,32 @@ struct BlockRecord {
     var reached = 0
     /// When it reached 50%, 90% and 100% of the population, microseconds after `found`.
     var reachTimes: [Int64?] = [nil, nil, nil]
+    /// The count of nodes at which the next of those shares is reached (every node counts
+    /// one reception, so most receptions only count).
+    private var nextMark = 0
 
     static let coverages = [0.5, 0.9, 1.0]
 
+    init(miner: Int, found: Int64, height: Int, population: Int) {
+        self.miner = miner
+        self.found = found
+        self.height = height
+        self.population = population
+        nextMark = mark(slot: 0)
+    }
+
+    /// The count of nodes that makes `coverage` of the population (a hair under, as the
+    /// shares are compared in floating point).
+    private func mark(slot: Int) -> Int {
+        Int((BlockRecord.coverages[slot] * Double(population) - 1e-9).rounded(.up))
+    }
+
     mutating func noteReceived(at time: Int64) {
         reached += 1
-        for (slot, coverage) in BlockRecord.coverages.enumerated() where reachTimes[slot] == nil {
-            if Double(reached) >= coverage * Double(population) - 1e-9 { reachTimes[slot] = time - found }
+        guard reached >= nextMark else { return }
+        nextMark = .max
+        for slot in BlockRecord.coverages.indices where reachTimes[slot] == nil {
+            if reached >= mark(slot: slot) { reachTimes[slot] = time - found } else { nextMark = min(nextMark, mark(slot: slot)) }
         }
     }
 }

@@ -59,60 +59,50 @@ public enum SimulationEvent: Sendable, Equatable {
     public var jsonLine: String {
         var json = JSONLine()
         json.add("t", time)
+        json.add("type", kind.name)
         switch self {
         case let .blockFound(_, miner, node, hash, height, transactions, published):
-            json.add("type", "block-found")
             json.add("miner", miner); json.add("node", node); json.add("hash", hash.description)
             json.add("height", height); json.add("txs", transactions); json.add("published", published)
         case let .blockReceived(_, node, hash, from):
-            json.add("type", "block-received")
             json.add("node", node); json.add("hash", hash.description); json.add("from", from)
         case let .transactionReceived(_, node, txid, from):
-            json.add("type", "tx-received")
             json.add("node", node); json.add("txid", txid.description); json.add("from", from)
         case let .tipChanged(_, node, hash, height):
-            json.add("type", "tip-changed")
             json.add("node", node); json.add("hash", hash.description); json.add("height", height)
         case let .reorg(_, node, depth, oldTip, newTip, reversed):
-            json.add("type", "reorg")
             json.add("node", node); json.add("depth", depth); json.add("old-tip", oldTip.description)
             json.add("new-tip", newTip.description); json.add("reversed", reversed.map(\.description))
         case let .confirmations(_, node, txid, count):
-            json.add("type", "confirmations")
             json.add("node", node); json.add("txid", txid.description); json.add("count", count)
         case let .blockRejected(_, node, hash, reason, from):
-            json.add("type", "block-rejected")
             json.add("node", node); json.add("hash", hash.description); json.add("reason", reason); json.add("from", from)
         case let .transactionRejected(_, node, txid, reason, from):
-            json.add("type", "tx-rejected")
             json.add("node", node); json.add("txid", txid.description); json.add("reason", reason); json.add("from", from)
         case let .misbehaviour(_, node, peer, reason):
-            json.add("type", "misbehaviour")
             json.add("node", node); json.add("peer", peer); json.add("reason", reason)
         case let .misbehaving(_, node, kind, hash, height, peers):
-            json.add("type", "misbehaving")
             json.add("node", node); json.add("kind", kind); json.add("hash", hash.description); json.add("height", height); json.add("peers", peers)
         case let .partition(_, groups):
-            json.add("type", "partition")
             json.addRaw("groups", "[" + groups.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",") + "]")
         case .heal:
-            json.add("type", "heal")
+            break
         case let .nodeOffline(_, node):
-            json.add("type", "node-offline"); json.add("node", node)
+            json.add("node", node)
         case let .nodeOnline(_, node):
-            json.add("type", "node-online"); json.add("node", node)
+            json.add("node", node)
         case let .nodeRestarted(_, node, height, mempool):
-            json.add("type", "node-restarted"); json.add("node", node); json.add("height", height); json.add("mempool", mempool)
+            json.add("node", node); json.add("height", height); json.add("mempool", mempool)
         case let .hashpowerChanged(_, miner, hashpower):
-            json.add("type", "hashpower"); json.add("miner", miner); json.add("hashpower", hashpower)
+            json.add("miner", miner); json.add("hashpower", hashpower)
         case let .blocksPublished(_, miner, count, tip):
-            json.add("type", "blocks-published"); json.add("miner", miner); json.add("count", count); json.add("tip", tip.description)
+            json.add("miner", miner); json.add("count", count); json.add("tip", tip.description)
         case let .attack(_, miner, phase, detail):
-            json.add("type", "attack"); json.add("miner", miner); json.add("phase", phase); json.add("detail", detail)
+            json.add("miner", miner); json.add("phase", phase); json.add("detail", detail)
         case let .storageFailure(_, node, message):
-            json.add("type", "storage-failure"); json.add("node", node); json.add("message", message)
+            json.add("node", node); json.add("message", message)
         case let .note(_, text):
-            json.add("type", "note"); json.add("text", text)
+            json.add("text", text)
         }
         return json.finish()
     }
