@@ -435,12 +435,7 @@ public final class Simulation {
             for depth in lane.reorgDepths { reorgDepths[depth, default: 0] += 1 }
         }
         receptions.sort { $0.time < $1.time }
-        // A window's receptions are mostly of one or two blocks: look each up once in a row.
-        var current: (hash: BlockHash, index: Dictionary<BlockHash, BlockRecord>.Index?)?
-        for reception in receptions {
-            if current?.hash != reception.hash { current = (reception.hash, records.index(forKey: reception.hash)) }
-            if let index = current?.index { records.values[index].noteReceived(at: reception.time) }
-        }
+        for reception in receptions { noteReceived(reception.hash, at: reception.time) }
         windowReceptions = receptions
     }
 
@@ -497,7 +492,7 @@ public final class Simulation {
     /// a window's events reach observers at the window's end (in the same order): an
     /// observer should then use what the event says rather than read nodes' state.
     public func subscribe(_ observer: @escaping (SimulationEvent) -> Void) {
-        subscribe(to: Set(SimulationEvent.Kind.allCases), observer)
+        addObserver(SimulationEvent.Kind.all, observer)
     }
 
     /// Calls `observer` with the events of `kinds` from now on, in order, as
@@ -505,9 +500,12 @@ public final class Simulation {
     /// window's end, so a run watched for a few kinds (blocks found, say) runs faster than
     /// one watched for all; the metrics count every event either way.
     public func subscribe(to kinds: Set<SimulationEvent.Kind>, _ observer: @escaping (SimulationEvent) -> Void) {
-        let mask = SimulationEvent.Kind.mask(kinds)
-        observers.append((mask, observer))
-        observedKinds |= mask
+        addObserver(SimulationEvent.Kind.mask(kinds), observer)
+    }
+
+    private func addObserver(_ kinds: SimulationEvent.Kind.Mask, _ observer: @escaping (SimulationEvent) -> Void) {
+        observers.append((kinds, observer))
+        observedKinds |= kinds
     }
 
     /// Reports an event raised by global code.

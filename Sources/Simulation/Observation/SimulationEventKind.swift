@@ -45,6 +45,7 @@ extension SimulationEvent {
         static let all = mask(allCases)
     }
 
+    /// What the event reports.
     public var kind: Kind {
         switch self {
         case .blockFound: .blockFound
