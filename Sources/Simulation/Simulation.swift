@@ -367,20 +367,24 @@ public final class Simulation {
             }
             let end = min(laneNext + window, globalNext, limit == .max ? .max : limit + 1)
             parity = 1 - parity
-            let order = busiestFirst(before: end)
-            workers.run(order: order) { [lanes, parity] lane in self.runLane(lanes[lane], parity: parity, before: end) }
+            let order = busiestFirst()
+            workers.run(order: order) { [lanes, parity] lane in
+                self.runLane(lanes[lane], parity: parity, before: end)
+                // The next window most often follows at once: its work is guessed here, on
+                // the lane's thread, rather than between windows on the main one.
+                lanes[lane].expectedWork = lanes[lane].approximateWork(before: end + window)
+            }
             finishWindow()
         }
         return true
     }
 
-    /// The lanes by the work they have before `end` (see ``Lane/approximateWork(before:)``),
-    /// most first: threads take their own and then others' in this order, so the lanes left
-    /// for the window's end, when a thread may wait for the other, are short ones. (Which
-    /// thread runs a lane never changes its results.)
-    func busiestFirst(before end: Int64) -> [Int] {
-        let work = lanes.map { $0.approximateWork(before: end) }
-        return lanes.indices.sorted { work[$0] > work[$1] }
+    /// The lanes by the work they expect in the window (``Lane/expectedWork``), most first:
+    /// threads take their own and then others' in this order, so the lanes left for the
+    /// window's end, when a thread may wait for the other, are short ones. (Which thread runs
+    /// a lane never changes its results; a stale guess only costs balance.)
+    func busiestFirst() -> [Int] {
+        lanes.indices.sorted { lanes[$0].expectedWork > lanes[$1].expectedWork }
     }
 
     /// Runs the lane's events before time `end` (on the lane's thread).

@@ -91,6 +91,11 @@ final class Lane {
         kernel.approximatePendingCount(before: end) + Lane.blockWeight * pendingBlocks.count(before: end)
     }
 
+    /// The lane's work in the coming window as guessed at the end of the last one (the
+    /// events and blocks due within a window's length of its end): an order for handing out
+    /// the lanes, never a bound.
+    var expectedWork = 0
+
     /// What a block adds to the work of handling an event, in events (measured on
     /// SimBlock's workload: 10.5 µs against 0.6 µs for an announcement).
     static let blockWeight = 16
