@@ -10,15 +10,10 @@ import Testing
     /// Sixty nodes in SimBlock's regions with lossy links, payments and reorgs, watched for
     /// `kinds` (`nil`: all) on `threads` threads.
     static func run(threads: Int, kinds: Set<SimulationEvent.Kind>?) throws -> (lines: [String], metrics: String) {
-        var configuration = SimulationConfiguration(nodes: NodeConfiguration.regional(count: 60))
-        configuration.threads = threads
-        configuration.topology = .bitcoin(outbound: 8, maxInbound: 125)
-        configuration.latency = .regions
-        configuration.loss = 0.01
+        var configuration = SimulationHarness.regional(threads: threads)
         // Blocks close together, so that some race and nodes reorganise.
         configuration.targetBlockInterval = 10 * SimulationTime.second
         configuration.modelledBlockSize = 500_000
-        configuration.miners = (0..<6).map { MinerConfiguration(name: "m\($0)", node: $0 * 10, hashpower: Double($0 + 1)) }
         let simulation = try Simulation(configuration: configuration)
         var lines: [String] = []
         if let kinds {
@@ -26,13 +21,7 @@ import Testing
         } else {
             simulation.subscribe { lines.append($0.jsonLine) }
         }
-        let alice = simulation.addWallet("alice", on: 3)
-        try simulation.bootstrap(funding: [(alice, 3)])
-        for minute in stride(from: 2, to: 20, by: 5) {
-            simulation.schedule(at: Int64(minute) * SimulationTime.minute) { simulation in
-                _ = try? simulation.send(Amount(btc: 1)!, from: alice, at: 3, to: alice.newAddress())
-            }
-        }
+        try SimulationHarness.schedulePayments(simulation, atMinutes: stride(from: 2, to: 20, by: 5))
         simulation.run(until: 20 * SimulationTime.minute)
         return (lines, simulation.metrics().json)
     }

@@ -9,25 +9,14 @@ import Testing
     /// Sixty nodes in SimBlock's regions (a 6 ms latency floor), lossy links, trickled
     /// transactions, watched confirmations, and a node that turns bad half-way.
     static func regionalRun(threads: Int, badNode: Bool) throws -> (lines: [String], window: Int64?, metrics: SimulationMetrics, workerThreads: Int) {
-        var configuration = SimulationConfiguration(nodes: NodeConfiguration.regional(count: 60))
-        configuration.threads = threads
-        configuration.topology = .bitcoin(outbound: 8, maxInbound: 125)
-        configuration.latency = .regions
-        configuration.loss = 0.01
+        var configuration = SimulationHarness.regional(threads: threads)
         configuration.peer.blockRelay = .headers
         configuration.peer.trickle = true
         configuration.targetBlockInterval = 2 * SimulationTime.minute
-        configuration.miners = (0..<6).map { MinerConfiguration(name: "m\($0)", node: $0 * 10, hashpower: Double($0 + 1)) }
         let simulation = try Simulation(configuration: configuration)
         var lines: [String] = []
         simulation.subscribe { lines.append($0.jsonLine) }
-        let alice = simulation.addWallet("alice", on: 3)
-        try simulation.bootstrap(funding: [(alice, 3)])
-        for minute in stride(from: 5, to: 60, by: 10) {
-            simulation.schedule(at: Int64(minute) * SimulationTime.minute) { simulation in
-                _ = try? simulation.send(Amount(btc: 1)!, from: alice, at: 3, to: alice.newAddress())
-            }
-        }
+        try SimulationHarness.schedulePayments(simulation, atMinutes: stride(from: 5, to: 60, by: 10))
         simulation.run(until: 30 * SimulationTime.minute)
         if badNode {
             let chain = simulation.node(59).chain
