@@ -28,4 +28,22 @@ import Testing
         map[target] = "new"
         #expect(map.count == kept.count)
     }
+
+    /// The unretained value at each position is the object the map holds there, before and
+    /// after a removal shifts the positions, and reading it leaves the object's reference
+    /// count alone (the map stays its only owner).
+    @Test func unretainedValuesAreTheHeldObjects() {
+        final class Box { let value: Int; init(_ value: Int) { self.value = value } }
+        var map = SmallIntMap<Box>()
+        for key in 0..<40 { map[key] = Box(key * 10) }
+        map[3] = nil
+        for position in 0..<map.count {
+            let link = map.unretainedValue(at: position)
+            #expect(link.takeUnretainedValue() === map.values[position])
+            #expect(link._withUnsafeGuaranteedRef { $0.value } == map.keys[position] * 10)
+        }
+        weak let last = map.values.last
+        map[39] = nil
+        #expect(last == nil)
+    }
 }

@@ -167,7 +167,7 @@ extension PeerManager {
     /// from it; Core's `PeerHasHeader`).
     func peerHas(_ entry: BlockIndex, peer state: Peer) -> Bool {
         resolveLastUnknownBlock(of: state)
-        return state.bestKnownBlock?.descends(from: entry) ?? false
+        return state.bestKnownLink?._withUnsafeGuaranteedRef { $0.descends(from: entry) } ?? false
     }
 
     func requestBlocks(_ hashes: [BlockHash], from state: Peer, into output: inout PeerOutput) {

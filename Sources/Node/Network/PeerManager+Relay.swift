@@ -45,10 +45,15 @@ extension PeerManager {
 
     /// Calls `body` for each connected peer not known to have `tip`, then records that the
     /// peer has it (it is about to be told).
-    private func forEachPeerLacking(_ tip: BlockIndex, _ body: (Peer) -> Void) {
-        for state in peers.values where state.handshakeDone && !peerHas(tip, peer: state) {
-            body(state)
-            state.bestKnownBlock = tip
+    @inline(__always) private func forEachPeerLacking(_ tip: BlockIndex, _ body: (Peer) -> Void) {
+        let tipLink = Unmanaged.passUnretained(tip)
+        for position in 0..<peers.count {
+            // The peer table holds each peer throughout: no retain needed.
+            peers.unretainedValue(at: position)._withUnsafeGuaranteedRef { state in
+                guard state.handshakeDone && !peerHas(tip, peer: state) else { return }
+                body(state)
+                state.bestKnownLink = tipLink
+            }
         }
     }
 

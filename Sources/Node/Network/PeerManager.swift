@@ -102,7 +102,14 @@ public final class PeerManager {
         var preferHeaders = false
         var compactHighBandwidth = false
         /// The most-work block the peer is known to have (Core's `pindexBestKnownBlock`).
-        var bestKnownBlock: BlockIndex?
+        var bestKnownBlock: BlockIndex? {
+            get { bestKnownLink?.takeUnretainedValue() }
+            set { bestKnownLink = newValue.map { Unmanaged.passUnretained($0) } }
+        }
+        /// ``bestKnownBlock``'s address. The chain state's index owns every entry and
+        /// outlives the peer, so the peer need not retain it: an announcement sets this for
+        /// most peers of a node, and retaining and releasing would touch both entries.
+        var bestKnownLink: Unmanaged<BlockIndex>?
         /// A block the peer announced before we knew its header (Core's `hashLastUnknownBlock`).
         var lastUnknownBlock: BlockHash?
         var knownTransactions = Set<Txid>()

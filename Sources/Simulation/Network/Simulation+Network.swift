@@ -100,8 +100,9 @@ extension Simulation {
         if case .block = message, let modelled = configuration.modelledBlockSize { size = max(size, modelled) }
         var arrival: Int64?
         var epoch: UInt32 = 0
+        let sender = nodes[from]
         // Updated in place: the link is found once and not copied back.
-        nodes[from].links.modify(to) { link in
+        sender.links.modify(to) { link in
             guard link.connected else { return }
             arrival = transmit(size: size, over: &link, from: from, to: to, now: lane.now)
             epoch = link.epoch
@@ -113,7 +114,7 @@ extension Simulation {
         } else {
             .deliver(from: Int32(from), to: Int32(to), epoch: epoch, message: message)
         }
-        schedule(action, at: arrival, key: nodes[from].nextEventKey(), forNode: to, hint: Self.blockHint(of: message), from: lane)
+        schedule(action, at: arrival, key: sender.nextEventKey(), forNode: to, hint: Self.blockHint(of: message), from: lane)
     }
 
     /// The low 64 bits of the block hash `message` names first (0: none): where the
@@ -164,8 +165,9 @@ extension Simulation {
         // first gives their out-of-cache states time to arrive.
         if case .block = message { receiver.links.prefetchStorage() }
         lane.output.removeAll()
-        guard receiver.peers.receive(message, from: from, connection: epoch, now: protocolTime(at: lane.now), into: &lane.output) else { return }
-        receiver.cacheLines = receiver.peers.cacheLines
+        let peers = receiver.peers
+        guard peers.receive(message, from: from, connection: epoch, now: protocolTime(at: lane.now), into: &lane.output) else { return }
+        receiver.cacheLines = peers.cacheLines
         lane.messagesDelivered &+= 1
         process(node: to, in: lane)
     }
