@@ -87,9 +87,7 @@ extension SmallIntMap where Value: AnyObject {
     /// a loop over every peer of a node, where a retain and a release per value were a tenth
     /// of the loop's work. Valid while the map holds the value.
     @inlinable public func unretainedValue(at position: Int) -> Unmanaged<Value> {
-        storedValues.withUnsafeBytes { bytes in
-            Unmanaged.fromOpaque(bytes.load(fromByteOffset: position * MemoryLayout<Value>.stride, as: UnsafeRawPointer.self))
-        }
+        storedValues.unretained(at: position)
     }
 
     /// Asks the cache for the first two lines of every value's object without retaining any

@@ -63,7 +63,12 @@ final class Lane {
     /// Puts `action` (an event for `node`, with its kernel hint) in the outbox for lane
     /// `target`, for it to collect after the window.
     func send(_ action: consuming Simulation.Action, at time: Int64, key: UInt64, forNode node: Int32, hint: UInt64, toLane target: Int) {
-        outboxes[parity][target].entries.append((time, key, node, hint, consume action))
+        // Moved in through an optional (a closure cannot consume what it captures); the
+        // table holds the outbox, which need not be retained for every message.
+        var entry = Optional((time, key, node, hint, consume action))
+        outboxes[parity].unretained(at: target)._withUnsafeGuaranteedRef { outbox in
+            if let entry = entry.take() { outbox.entries.append(entry) }
+        }
         earliestOutgoing[parity] = min(earliestOutgoing[parity], time)
     }
 
@@ -103,14 +108,20 @@ final class Lane {
     /// Schedules what the lanes sent this one in the window of `parity`, and empties those
     /// outboxes for their owners' next use (run while no lane writes that parity).
     func collect(from lanes: [Lane], parity: Int) {
-        for sender in lanes where sender !== self {
-            let outbox = sender.outboxes[parity][index]
-            guard !outbox.entries.isEmpty else { continue }
-            // Taken from the end, each entry moves into the kernel rather than being copied and
-            // then destroyed; the order of scheduling does not matter (keys are unique).
-            // (Bound on its own, the action can be moved; read from the tuple it was copied.)
-            while let (time, key, node, hint, action) = outbox.entries.popLast() {
-                schedule(action, at: time, key: key, forNode: node, hint: hint)
+        // The lanes and their outbox tables live as long as the simulation: none is retained.
+        for position in lanes.indices {
+            lanes.unretained(at: position)._withUnsafeGuaranteedRef { sender in
+                guard sender !== self else { return }
+                sender.outboxes[parity].unretained(at: index)._withUnsafeGuaranteedRef { outbox in
+                    guard !outbox.entries.isEmpty else { return }
+                    // Taken from the end, each entry moves into the kernel rather than being
+                    // copied and then destroyed; the order of scheduling does not matter (keys
+                    // are unique). (Bound on its own, the action can be moved; read from the
+                    // tuple it was copied.)
+                    while let (time, key, node, hint, action) = outbox.entries.popLast() {
+                        schedule(action, at: time, key: key, forNode: node, hint: hint)
+                    }
+                }
             }
         }
     }

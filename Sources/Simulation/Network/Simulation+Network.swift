@@ -100,12 +100,15 @@ extension Simulation {
         if case .block = message, let modelled = configuration.modelledBlockSize { size = max(size, modelled) }
         var arrival: Int64?
         var epoch: UInt32 = 0
-        let sender = nodes[from]
-        // Updated in place: the link is found once and not copied back.
-        sender.links.modify(to) { link in
-            guard link.connected else { return }
-            arrival = transmit(size: size, over: &link, from: from, to: to, now: lane.now)
-            epoch = link.epoch
+        // The node table holds every node for the simulation's life.
+        let sender = nodes.unretained(at: from)
+        sender._withUnsafeGuaranteedRef { sender in
+            // Updated in place: the link is found once and not copied back.
+            _ = sender.links.modify(to) { link in
+                guard link.connected else { return }
+                arrival = transmit(size: size, over: &link, from: from, to: to, now: lane.now)
+                epoch = link.epoch
+            }
         }
         guard let arrival else { return }
         lane.bytesDelivered &+= UInt64(size)
@@ -114,7 +117,8 @@ extension Simulation {
         } else {
             .deliver(from: Int32(from), to: Int32(to), epoch: epoch, message: message)
         }
-        schedule(action, at: arrival, key: sender.nextEventKey(), forNode: to, hint: Self.blockHint(of: message), from: lane)
+        let key = sender._withUnsafeGuaranteedRef { $0.nextEventKey() }
+        schedule(action, at: arrival, key: key, forNode: to, hint: Self.blockHint(of: message), from: lane)
     }
 
     /// The low 64 bits of the block hash `message` names first (0: none): where the
@@ -159,15 +163,19 @@ extension Simulation {
     /// the connection still open (checked on the receiver, whose state is about to be used).
     func deliver(_ message: NetworkMessage, from: Int, to: Int, epoch: UInt32, in lane: Lane) {
         if case .block = message { lane.blockDelivered() }
-        let receiver = nodes[to]
-        guard receiver.online else { return }
-        // A block is followed by announcements on most of the node's links; connecting it
-        // first gives their out-of-cache states time to arrive.
-        if case .block = message { receiver.links.prefetchStorage() }
-        lane.output.removeAll()
-        let peers = receiver.peers
-        guard peers.receive(message, from: from, connection: epoch, now: protocolTime(at: lane.now), into: &lane.output) else { return }
-        receiver.cacheLines = peers.cacheLines
+        // The node table holds every node for the simulation's life.
+        let delivered = nodes.unretained(at: to)._withUnsafeGuaranteedRef { receiver in
+            guard receiver.online else { return false }
+            // A block is followed by announcements on most of the node's links; connecting it
+            // first gives their out-of-cache states time to arrive.
+            if case .block = message { receiver.links.prefetchStorage() }
+            lane.output.removeAll()
+            let peers = receiver.peers
+            guard peers.receive(message, from: from, connection: epoch, now: protocolTime(at: lane.now), into: &lane.output) else { return false }
+            receiver.cacheLines = peers.cacheLines
+            return true
+        }
+        guard delivered else { return }
         lane.messagesDelivered &+= 1
         process(node: to, in: lane)
     }
