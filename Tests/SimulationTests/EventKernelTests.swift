@@ -100,6 +100,29 @@ import Testing
         #expect(pending == nil)
     }
 
+    /// Payloads still waiting in a bucket of the ring when the kernel goes are released,
+    /// those in the bucket's own segment and those past its capacity alike, and a crowded
+    /// bucket's events come out in order.
+    @Test func releasesPayloadsWaitingInCrowdedBuckets() {
+        final class Token { let order: Int; init(_ order: Int) { self.order = order } }
+        var waiting: [() -> Token?] = []
+        do {
+            let kernel = EventKernel<Token>(bucketWidth: 64)
+            // 100 events in one bucket (more than a segment holds), then as many in a later one.
+            for order in 0..<200 {
+                let token = Token(order)
+                weak let held = token
+                waiting.append { held }
+                kernel.schedule(at: Int64(order < 100 ? 640 + order % 50 : 6_400 + order % 50), token)
+            }
+            var orders: [Int] = []
+            for _ in 0..<100 { orders.append(kernel.step()?.payload.order ?? -1) }
+            let expected = (0..<100).sorted { ($0 % 50, $0) < ($1 % 50, $1) }
+            #expect(orders == expected)
+        }
+        #expect(waiting.allSatisfy { $0() == nil })
+    }
+
     /// Against a reference (every pending event in a list, the least by (time, order) run
     /// next): events scheduled while running at the current time, within a bucket, across
     /// buckets, beyond the calendar's horizon and after long idle gaps, with cancels, come

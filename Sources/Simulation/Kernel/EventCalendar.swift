@@ -2,7 +2,10 @@
 /// buckets.
 ///
 /// Each bucket covers ``bucketWidth`` microseconds; the ring holds the 1,024 buckets from
-/// the cursor on, a heap the entries beyond them. Entries wait unsorted in their bucket;
+/// the cursor on, a heap the entries beyond them. A bucket's first entries go in a segment
+/// of its own in one block of memory, their number in a small table beside the others':
+/// queuing an event reads only that table, which stays in cache, where a bucket that was an
+/// array of its own began with a cache miss on the array's header. Entries wait unsorted in their bucket;
 /// when it comes up they are sorted once into the *front*, where the next entry is the
 /// last, the one after it the last but one. A network's messages are scheduled
 /// milliseconds to seconds ahead, so a schedule is an append and a step a removal from the
@@ -34,9 +37,11 @@
 
     /// Buckets in the ring (a power of two).
     @usableFromInline static var bucketCount: Int { 1_024 }
-    /// The largest buffer, in entries, a bucket keeps for reuse once emptied: buffers kept
-    /// whatever their size would each grow to the largest bucket's.
-    @usableFromInline static var keptBucketCapacity: Int { 16 }
+    /// Entries a bucket keeps in its segment; more wait in its spill array.
+    @usableFromInline static var segmentCapacity: Int { 32 }
+    /// The largest spill buffer, in entries, a bucket keeps for reuse once emptied: buffers
+    /// kept whatever their size would each grow to the largest bucket's.
+    @usableFromInline static var keptSpillCapacity: Int { 64 }
 
     /// log2 of a bucket's width in microseconds.
     @usableFromInline let bucketShift: Int64
@@ -46,9 +51,14 @@
     /// the entries before `cursor << bucketShift`, the ring the next ``bucketCount``
     /// buckets' (bucket `b` at index `b & (bucketCount - 1)`), ``overflow`` the rest.
     @usableFromInline var cursor: Int64 = 0
-    /// The ring (allocated with the first entry it holds: the kernels of small simulations
-    /// may never need it).
-    @usableFromInline var buckets: [[Entry]] = []
+    /// The ring's segments, ``segmentCapacity`` entries per bucket (ring index `i`'s from
+    /// `i * segmentCapacity`), allocated with the first entry the ring holds (the kernels
+    /// of small simulations may never need it) and touched only where entries are written.
+    @usableFromInline var segments: UnsafeMutablePointer<Entry>?
+    /// Entries in each bucket of the ring, its segment's and its spill's.
+    @usableFromInline var bucketCounts: UnsafeMutablePointer<Int32>?
+    /// Each bucket's entries beyond its segment's capacity.
+    @usableFromInline var spills: [[Entry]] = []
     /// One bit per bucket of the ring, set while it holds entries: the next one is found a
     /// word at a time, however sparse the calendar.
     @usableFromInline var occupied: [UInt64] = []
@@ -61,6 +71,11 @@
     /// between 1 µs and about a second.
     @usableFromInline init(bucketWidth: Int64) {
         bucketShift = Int64(Int64.bitWidth - 1 - min(max(bucketWidth, 1), 1 << 20).leadingZeroBitCount)
+    }
+
+    deinit {
+        segments?.deallocate()
+        bucketCounts?.deallocate()
     }
 
     /// The width of a bucket, microseconds.
@@ -109,11 +124,11 @@
     /// after it. Cheap enough to ask at every window of a parallel run.
     @usableFromInline func approximateCount(before time: Int64) -> Int {
         var count = front.count
-        guard bucketed > 0 else { return count }
+        guard bucketed > 0, let bucketCounts else { return count }
         let last = min((time - 1) >> bucketShift, cursor + Int64(Self.bucketCount) - 1)
         var bucket = cursor
         while bucket <= last {
-            count += buckets[Int(bucket) & (Self.bucketCount - 1)].count
+            count += Int(bucketCounts[Int(bucket) & (Self.bucketCount - 1)])
             bucket += 1
         }
         return count
@@ -125,7 +140,9 @@
         for (word, bits) in occupied.enumerated() {
             var bits = bits
             while bits != 0 {
-                buckets[word << 6 | bits.trailingZeroBitCount].forEach(body)
+                let index = word << 6 | bits.trailingZeroBitCount
+                segment(index).forEach(body)
+                spills[index].forEach(body)
                 bits &= bits - 1
             }
         }
@@ -145,14 +162,37 @@
     }
 
     @inlinable func addToBucket(_ entry: Entry, bucket: Int64) {
-        if buckets.isEmpty {
-            buckets = Array(repeating: [], count: Self.bucketCount)
-            occupied = Array(repeating: 0, count: Self.bucketCount / 64)
-        }
+        let (segments, bucketCounts) = ring()
         let index = Int(bucket) & (Self.bucketCount - 1)
-        buckets[index].append(entry)
+        let count = Int(bucketCounts[index])
+        if count < Self.segmentCapacity {
+            (segments + index * Self.segmentCapacity + count).initialize(to: entry)
+        } else {
+            spills[index].append(entry)
+        }
+        bucketCounts[index] = Int32(count + 1)
         occupied[index >> 6] |= 1 << UInt64(index & 63)
         bucketed += 1
+    }
+
+    /// The ring's segments and counts, allocated on first use.
+    @inlinable func ring() -> (segments: UnsafeMutablePointer<Entry>, counts: UnsafeMutablePointer<Int32>) {
+        if let segments, let bucketCounts { return (segments, bucketCounts) }
+        let segments = UnsafeMutablePointer<Entry>.allocate(capacity: Self.bucketCount * Self.segmentCapacity)
+        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: Self.bucketCount)
+        counts.initialize(repeating: 0, count: Self.bucketCount)
+        self.segments = segments
+        bucketCounts = counts
+        spills = Array(repeating: [], count: Self.bucketCount)
+        occupied = Array(repeating: 0, count: Self.bucketCount / 64)
+        return (segments, counts)
+    }
+
+    /// The entries in ring index `index`'s segment.
+    @usableFromInline func segment(_ index: Int) -> UnsafeBufferPointer<Entry> {
+        guard let segments, let bucketCounts else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: segments + index * Self.segmentCapacity,
+                                   count: min(Int(bucketCounts[index]), Self.segmentCapacity))
     }
 
     /// Takes the next non-empty bucket into the empty front, moving the ring forward (and
@@ -187,9 +227,15 @@
         let index = Int(cursor) & (Self.bucketCount - 1)
         occupied[index >> 6] &= ~(1 << UInt64(index & 63))
         let remaining = front.popLast()
-        front.append(contentsOf: buckets[index])
-        bucketed -= buckets[index].count
-        buckets[index].removeAll(keepingCapacity: buckets[index].capacity <= Self.keptBucketCapacity)
+        front.append(contentsOf: segment(index))
+        if !spills[index].isEmpty {
+            front.append(contentsOf: spills[index])
+            spills[index].removeAll(keepingCapacity: spills[index].capacity <= Self.keptSpillCapacity)
+        }
+        if let bucketCounts {
+            bucketed -= Int(bucketCounts[index])
+            bucketCounts[index] = 0
+        }
         Self.sortDescending(&front)
         if let remaining { front.append(remaining) }
         cursor += 1
