@@ -200,8 +200,8 @@ final class RecordingStore: KeyValueStore {
         batch.delete(key)
         try write(batch)
     }
-    func write(_ batch: WriteBatch) throws(StorageError) {
-        batches.append(batch)
+    func write(_ batch: consuming WriteBatch) throws(StorageError) {
+        batches.append(copy batch)
         try base.write(batch)
     }
     func snapshot() throws(StorageError) -> any KeyValueReader { try base.snapshot() }

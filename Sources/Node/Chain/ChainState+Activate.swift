@@ -83,7 +83,7 @@ extension ChainState {
             }
         }
         addFlushIfDue(to: &batch, newTip: entry)
-        try write(batch)
+        try write(consume batch)
         chain.setTip(entry)
         update.noteConnected(block)
         return nil
@@ -232,7 +232,7 @@ extension ChainState {
             for transaction in block.transactions { batch.delete(ChainDatabase.key(.transaction, transaction.txid.hash)) }
         }
         addFlushIfDue(to: &batch, newTip: parent)
-        try write(batch)
+        try write(consume batch)
         chain.setTip(parent)
         update.noteDisconnected(block)
     }

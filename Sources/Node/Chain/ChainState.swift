@@ -214,9 +214,9 @@ public final class ChainState {
         if hasPendingWrites { try write(makeBatch()) }
     }
 
-    func write(_ batch: WriteBatch) throws(ChainStateError) {
+    func write(_ batch: consuming WriteBatch) throws(ChainStateError) {
         do {
-            try store.write(batch)
+            try store.write(consume batch)
         } catch {
             // The database did not change: forget in-memory coin changes it does not hold.
             coins.discardChanges()

@@ -14,8 +14,9 @@ public protocol KeyValueStore: KeyValueReader {
     func delete(_ key: [UInt8]) throws(StorageError)
 
     /// Applies every operation of `batch` atomically: after a crash either all of it or none
-    /// of it is visible.
-    func write(_ batch: WriteBatch) throws(StorageError)
+    /// of it is visible. Takes the batch, so that a store keeping its keys and values may
+    /// move them in rather than copy them (a simulation writes a batch per node per block).
+    func write(_ batch: consuming WriteBatch) throws(StorageError)
 
     /// A consistent read-only view of the store as it is now; later writes do not show in it.
     func snapshot() throws(StorageError) -> any KeyValueReader
@@ -42,6 +43,11 @@ public struct WriteBatch: Sendable {
     public struct Operation: Sendable {
         public let key: [UInt8]
         public let value: [UInt8]?
+
+        public init(key: [UInt8], value: [UInt8]?) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// The operations in order.
@@ -58,6 +64,10 @@ public struct WriteBatch: Sendable {
 
     /// Adds a deletion of `key`.
     public mutating func delete(_ key: [UInt8]) { operations.append(Operation(key: key, value: nil)) }
+
+    /// The operations, taken out of the batch: a store consuming them one at a time moves
+    /// each key and value rather than retaining and then releasing it.
+    public consuming func takeOperations() -> [Operation] { operations }
 
     /// The number of operations.
     public var count: Int { operations.count }

@@ -136,7 +136,7 @@ public final class LevelDBStore: KeyValueStore {
         try write(batch)
     }
 
-    public func write(_ batch: WriteBatch) throws(StorageError) {
+    public func write(_ batch: consuming WriteBatch) throws(StorageError) {
         let db = try handle()
         let native = leveldb_writebatch_create()
         defer { leveldb_writebatch_destroy(native) }

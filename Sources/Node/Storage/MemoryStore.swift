@@ -119,9 +119,19 @@ public final class MemoryStore: KeyValueStore {
         set(key, nil)
     }
 
-    public func write(_ batch: WriteBatch) throws(StorageError) {
+    public func write(_ batch: consuming WriteBatch) throws(StorageError) {
         try checkOpen()
-        for operation in batch.operations { set(operation.key, operation.value) }
+        // Each operation moves out of the batch, in order, and its arrays into the store (or
+        // are released) without a retain and a release on the way.
+        var operations = batch.takeOperations()
+        operations.withUnsafeMutableBufferPointer { operations in
+            for index in operations.indices {
+                // Swapped out, an operation without storage left in its place.
+                var operation = WriteBatch.Operation(key: [], value: nil)
+                swap(&operation, &operations[index])
+                set(operation.key, operation.value)
+            }
+        }
     }
 
     private func set(_ key: [UInt8], _ value: [UInt8]?) {
