@@ -255,21 +255,49 @@
     }
 
     /// Sorts entries so that the next is last: by insertion for the few a bucket usually
-    /// holds (the standard sort's set-up costs more than the sorting), else by the
-    /// standard sort.
+    /// holds, else by heapsort (entries never compare equal, so stability is not needed,
+    /// and the standard sort's merge buffer cost more than the sorting).
     @usableFromInline static func sortDescending(_ entries: inout [Entry]) {
-        guard entries.count <= 32 else { return entries.sort { $1.precedes($0) } }
         entries.withUnsafeMutableBufferPointer { entries in
-            guard let base = entries.baseAddress else { return }
-            for index in 1..<max(1, entries.count) {
-                let entry = base[index]
-                var position = index
-                while position > 0 && base[position - 1].precedes(entry) {
-                    base[position] = base[position - 1]
-                    position -= 1
-                }
-                base[position] = entry
+            guard let base = entries.baseAddress, entries.count > 1 else { return }
+            if entries.count <= 32 { insertionSortDescending(base, count: entries.count) } else { heapSortDescending(base, count: entries.count) }
+        }
+    }
+
+    @usableFromInline static func insertionSortDescending(_ base: UnsafeMutablePointer<Entry>, count: Int) {
+        for index in 1..<count {
+            let entry = base[index]
+            var position = index
+            while position > 0 && base[position - 1].precedes(entry) {
+                base[position] = base[position - 1]
+                position -= 1
             }
+            base[position] = entry
+        }
+    }
+
+    /// Heapsort over a heap whose root precedes every other entry: each round moves the
+    /// root behind the entries still in the heap, so the last entry ends up the next.
+    @usableFromInline static func heapSortDescending(_ base: UnsafeMutablePointer<Entry>, count: Int) {
+        func siftDown(_ start: Int, end: Int) {
+            var parent = start
+            let entry = base[parent]
+            while true {
+                var child = 2 * parent + 1
+                guard child < end else { break }
+                if child + 1 < end && base[child + 1].precedes(base[child]) { child += 1 }
+                guard base[child].precedes(entry) else { break }
+                base[parent] = base[child]
+                parent = child
+            }
+            base[parent] = entry
+        }
+        for start in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(start, end: count) }
+        for end in stride(from: count - 1, to: 0, by: -1) {
+            let root = base[0]
+            base[0] = base[end]
+            base[end] = root
+            siftDown(0, end: end)
         }
     }
 
