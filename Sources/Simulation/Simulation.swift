@@ -94,6 +94,10 @@ public final class Simulation {
     /// window's end.
     var observedKinds: SimulationEvent.Kind.Mask = 0
     var callbacks: [Int: (Simulation) -> Void] = [:]
+    /// Peer logic replaced by a restart, kept until the running event ends: deliveries call
+    /// a node's peer logic without retaining it, and an observer told of that node's event
+    /// (at once, on one thread) may restart it before the event is over.
+    var retiredPeerManagers: [PeerManager] = []
     var nextCallback = 0
     /// Partition groups by node (`nil`: one network).
     var partitionGroup: [Int]?
@@ -290,6 +294,7 @@ public final class Simulation {
     /// Runs one event; false when none is left.
     @discardableResult
     public func step() -> Bool {
+        if !retiredPeerManagers.isEmpty { retiredPeerManagers.removeAll() }
         guard let next = nextEvent() else { return false }
         clock = next.time
         guard next.lane >= 0 else {
@@ -366,6 +371,7 @@ public final class Simulation {
                 continue
             }
             let end = min(laneNext + window, globalNext, limit == .max ? .max : limit + 1)
+            if !retiredPeerManagers.isEmpty { retiredPeerManagers.removeAll() }
             parity = 1 - parity
             let order = busiestFirst()
             workers.run(order: order) { [lanes, parity] lane in

@@ -132,6 +132,24 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory.path + "/n3/CURRENT"))
     }
 
+    /// An observer may restart the very node whose event it is told of, in the middle of
+    /// that node's handling (events reach observers at once on one thread): the replaced
+    /// peer logic stays alive until the event ends, and the node catches up afterwards.
+    @Test func observerRestartsTheReceivingNode() throws {
+        let configuration = SimulationHarness.fiveMiners(latency: 100 * SimulationTime.millisecond)
+        let simulation = try Simulation(configuration: configuration)
+        var restarts = 0
+        simulation.subscribe(to: [.blockReceived]) { event in
+            guard case let .blockReceived(_, node, _, _) = event, node == 2, restarts < 3 else { return }
+            restarts += 1
+            #expect(throws: Never.self) { try simulation.restart(2) }
+        }
+        simulation.run(until: 3 * SimulationTime.hour)
+        #expect(restarts == 3)
+        simulation.run(until: 3 * SimulationTime.hour + 10 * SimulationTime.second)
+        #expect(simulation.node(2).chain.tip.hash == simulation.node(0).chain.tip.hash)
+    }
+
     /// A restarted node writes its mempool as Core's `mempool.dat` and reloads it (beside its
     /// LevelDB database, or in memory), so an unconfirmed payment survives the restart with
     /// its entry time; without persistence it starts empty, and so it does — narrated, the

@@ -170,10 +170,13 @@ extension Simulation {
             // first gives their out-of-cache states time to arrive.
             if case .block = message { receiver.links.prefetchStorage() }
             lane.output.removeAll()
-            let peers = receiver.peers
-            guard peers.receive(message, from: from, connection: epoch, now: protocolTime(at: lane.now), into: &lane.output) else { return false }
-            receiver.cacheLines = peers.cacheLines
-            return true
+            let now = protocolTime(at: lane.now)
+            // Not retained: a restart keeps the logic it replaces until this event ends.
+            return Unmanaged.passUnretained(receiver.peers)._withUnsafeGuaranteedRef { peers in
+                guard peers.receive(message, from: from, connection: epoch, now: now, into: &lane.output) else { return false }
+                receiver.cacheLines = peers.cacheLines
+                return true
+            }
         }
         guard delivered else { return }
         lane.messagesDelivered &+= 1
@@ -321,6 +324,7 @@ extension Simulation {
         nodes[index].incarnation += 1
         nodes[index].node = reopened
         let acceptsBlocks = nodes[index].peers.options.acceptBlocksFromPeers
+        retiredPeerManagers.append(nodes[index].peers)
         nodes[index].peers = makePeerManager(node: reopened, index: index, incarnation: nodes[index].incarnation)
         nodes[index].peers.options.acceptBlocksFromPeers = acceptsBlocks
         nodes[index].reportedConfirmations = [:]
