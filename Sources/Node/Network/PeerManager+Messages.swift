@@ -8,9 +8,16 @@ extension PeerManager {
     /// - Parameter now: microseconds since the Unix epoch.
     @discardableResult
     public func receive(_ message: NetworkMessage, from peer: PeerID, connection: UInt32 = 0, now: Int64, into output: inout PeerOutput) -> Bool {
-        guard let state = peers[peer], state.connection == connection else { return false }
-        handle(message, from: state, now: now, into: &output)
-        return true
+        guard let position = peers.position(of: peer) else { return false }
+        // Not retained: the table holds the record, or ``removedPeers`` once a handler
+        // disconnects the peer, until the handling ends.
+        let handled = peers.unretainedValue(at: position)._withUnsafeGuaranteedRef { state in
+            guard state.connection == connection else { return false }
+            handle(message, from: state, now: now, into: &output)
+            return true
+        }
+        if !removedPeers.isEmpty { removedPeers.removeAll() }
+        return handled
     }
 
     func handle(_ message: NetworkMessage, from state: Peer, now: Int64, into output: inout PeerOutput) {

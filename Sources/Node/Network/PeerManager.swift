@@ -128,6 +128,10 @@ public final class PeerManager {
     /// Peers in connection order: announcements go out in a deterministic order. First, with
     /// `chain`, so that both share the object's first cache line (see ``cacheLines``).
     var peers = SmallIntMap<Peer>()
+    /// Records of peers disconnected, kept until the end of the next message's handling:
+    /// ``receive(_:from:connection:now:into:)`` hands the sender's record to the handlers
+    /// without retaining it, and a handler may disconnect that very peer.
+    var removedPeers: [Peer] = []
     /// The node's chain state (read for every message, so kept one step closer).
     let chain: ChainState
     /// Blocks asked for and not yet received, by the peer asked. Checked on every block
@@ -194,7 +198,8 @@ public final class PeerManager {
 
     /// The connection to `peer` closed; requests in flight from it are forgotten.
     public func disconnected(_ peer: PeerID) {
-        guard peers[peer] != nil else { return }
+        guard let removed = peers[peer] else { return }
+        removedPeers.append(removed)
         peers[peer] = nil
         blocksInFlight = blocksInFlight.filter { $0.value != peer }
         transactionsInFlight = transactionsInFlight.filter { $0.value != peer }
