@@ -156,7 +156,7 @@ extension PeerManager {
             state.lastUnknownBlock = hash
             return nil
         }
-        if let known = state.bestKnownBlock, known.chainWork > entry.chainWork { return entry }
+        if state.knowsMoreWork(than: entry) { return entry }
         state.bestKnownBlock = entry
         return entry
     }
@@ -166,7 +166,7 @@ extension PeerManager {
     func resolveLastUnknownBlock(of state: Peer) {
         guard let hash = state.lastUnknownBlock, let entry = chain.index[hash] else { return }
         state.lastUnknownBlock = nil
-        if let known = state.bestKnownBlock, known.chainWork > entry.chainWork { return }
+        if state.knowsMoreWork(than: entry) { return }
         state.bestKnownBlock = entry
     }
 

@@ -110,6 +110,12 @@ public final class PeerManager {
         /// outlives the peer, so the peer need not retain it: an announcement sets this for
         /// most peers of a node, and retaining and releasing would touch both entries.
         var bestKnownLink: Unmanaged<BlockIndex>?
+
+        /// True when the peer's best known block has more work than `entry` (read in place,
+        /// without retaining the block index entry).
+        func knowsMoreWork(than entry: BlockIndex) -> Bool {
+            bestKnownLink?._withUnsafeGuaranteedRef { $0.chainWork > entry.chainWork } ?? false
+        }
         /// A block the peer announced before we knew its header (Core's `hashLastUnknownBlock`).
         var lastUnknownBlock: BlockHash?
         var knownTransactions = Set<Txid>()
