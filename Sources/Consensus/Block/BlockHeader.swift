@@ -76,14 +76,20 @@ public struct BlockHeader: Hashable, Sendable, BitcoinCodable, CustomStringConve
                            time: time, bits: bits, nonce: nonce, to: &writer)
     }
 
+    /// The 80 bytes are laid out in a scratch buffer and appended at once: a chain state
+    /// writes an index entry, header first, for every block it takes in, and six appends
+    /// cost several times one.
     private static func encode(version: Int32, previousBlockHash: BlockHash, merkleRoot: Hash256, time: UInt32,
                                bits: CompactTarget, nonce: UInt32, to writer: inout ByteWriter) {
-        writer.write(version)
-        writer.write(previousBlockHash.hash)
-        writer.write(merkleRoot)
-        writer.write(time)
-        writer.write(bits.bits)
-        writer.write(nonce)
+        withUnsafeTemporaryAllocation(byteCount: 80, alignment: 8) { header in
+            header.storeBytes(of: version.littleEndian, toByteOffset: 0, as: Int32.self)
+            previousBlockHash.hash.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: header[4..<36]).copyMemory(from: $0) }
+            merkleRoot.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: header[36..<68]).copyMemory(from: $0) }
+            header.storeBytes(of: time.littleEndian, toByteOffset: 68, as: UInt32.self)
+            header.storeBytes(of: bits.bits.littleEndian, toByteOffset: 72, as: UInt32.self)
+            header.storeBytes(of: nonce.littleEndian, toByteOffset: 76, as: UInt32.self)
+            writer.write(UnsafeRawBufferPointer(header))
+        }
     }
 
     /// The work this header's target represents (2^256 / (target + 1)).
