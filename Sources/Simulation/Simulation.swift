@@ -284,7 +284,8 @@ public final class Simulation {
     func nextEvent() -> (time: Int64, key: UInt64, lane: Int)? {
         var best = kernel.next.map { (time: $0.time, key: $0.key, lane: -1) }
         for index in lanes.indices {
-            guard let next = lanes[index].kernel.next else { continue }
+            // The lane table holds every lane for the simulation's life: none is retained.
+            guard let next = lanes.unretained(at: index)._withUnsafeGuaranteedRef({ $0.kernel.next }) else { continue }
             if let current = best, (current.time, current.key) <= (next.time, next.key) { continue }
             best = (next.time, next.key, index)
         }
@@ -301,10 +302,11 @@ public final class Simulation {
             if let event = kernel.step() { handleGlobal(event.payload) }
             return true
         }
-        let lane = lanes[next.lane]
-        guard let (time, payload) = lane.kernel.step() else { return false }
-        run(payload, at: time, key: next.key, in: lane)
-        return true
+        return lanes.unretained(at: next.lane)._withUnsafeGuaranteedRef { lane in
+            guard let (time, payload) = lane.kernel.step() else { return false }
+            run(payload, at: time, key: next.key, in: lane)
+            return true
+        }
     }
 
     /// Runs a node's event taken off `lane`'s kernel (consumed: passed on without a copy).
