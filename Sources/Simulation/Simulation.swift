@@ -94,9 +94,10 @@ public final class Simulation {
     /// window's end.
     var observedKinds: SimulationEvent.Kind.Mask = 0
     var callbacks: [Int: (Simulation) -> Void] = [:]
-    /// Peer logic replaced by a restart, kept until the running event ends: deliveries call
-    /// a node's peer logic without retaining it, and an observer told of that node's event
-    /// (at once, on one thread) may restart it before the event is over.
+    /// Peer logic replaced by a restart, kept until the running event ends (emptied when the
+    /// next event or window starts): deliveries call a node's peer logic without retaining
+    /// it, and an observer told of that node's event (at once, on one thread) may restart it
+    /// before the event is over.
     var retiredPeerManagers: [PeerManager] = []
     var nextCallback = 0
     /// Partition groups by node (`nil`: one network).

@@ -121,8 +121,8 @@ public final class MemoryStore: KeyValueStore {
 
     public func write(_ batch: consuming WriteBatch) throws(StorageError) {
         try checkOpen()
-        // Each operation moves out of the batch, in order, and its arrays into the store (or
-        // are released) without a retain and a release on the way.
+        // Each operation is moved out of the batch in order and its arrays into the store (or
+        // released), with no retain and release on the way.
         var operations = batch.takeOperations()
         operations.withUnsafeMutableBufferPointer { operations in
             for index in operations.indices {

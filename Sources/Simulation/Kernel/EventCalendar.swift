@@ -5,9 +5,9 @@
 /// the cursor on, a heap the entries beyond them. A bucket's first entries go in a segment
 /// of its own in one block of memory, their number in a small table beside the others':
 /// queuing an event reads only that table, which stays in cache, where a bucket that was an
-/// array of its own began with a cache miss on the array's header. Entries wait unsorted in their bucket;
-/// when it comes up they are sorted once into the *front*, where the next entry is the
-/// last, the one after it the last but one. A network's messages are scheduled
+/// array of its own began with a cache miss on the array's header. Entries wait unsorted in
+/// their bucket; when it comes up they are sorted once into the *front*, where the next
+/// entry is the last, the one after it the last but one. A network's messages are scheduled
 /// milliseconds to seconds ahead, so a schedule is an append and a step a removal from the
 /// end, instead of a heap's sift through a dozen levels on each; and the entries after the
 /// next are known without searching.
