@@ -106,6 +106,27 @@ import Testing
         #expect(interner.count == 5)
     }
 
+    /// Stores sharing an interner read back what they were given when arrays come and go at
+    /// the same addresses: an array equal to one already interned (but not the same one)
+    /// is freed after the write, and the next, different array often lands where it was.
+    @Test func internedValuesSurviveReusedAddresses() throws {
+        let interner = ByteInterner()
+        let store = MemoryStore(label: "a", interner: interner)
+        let shared: [UInt8] = [1, 2, 3]
+        try store.put([0], shared)
+        for round in 0..<2_000 {
+            // Equal to `shared`, not the same array: found by its bytes, then released.
+            try store.put([1], [UInt8](repeating: 0, count: 3).enumerated().map { UInt8($0.offset + 1) })
+            let fresh = [UInt8(round % 251), UInt8(round / 251), 9]
+            try store.put([2], fresh)
+            #expect(try store.get([2]) == fresh)
+            #expect(try store.get([1]) == shared)
+        }
+        // The very same array again (its handle found by address) reads back too.
+        try store.put([3], shared)
+        #expect(try store.get([3]) == shared)
+    }
+
     /// Random puts, deletes, batches, copies, compactions and snapshots on memory stores
     /// (sharing one interner, or a copy with its own), against plain dictionaries: every
     /// read, count and ordered scan agrees, and large values (kept by each store, not

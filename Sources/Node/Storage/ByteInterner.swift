@@ -68,6 +68,18 @@ public final class ByteInterner: Sendable {
 
         var arrays: [[UInt8]] = []
         var slots = [Slot](repeating: Slot(tag: 0, index: 0), count: 64)
+        /// Handles of arrays kept as given, by the address of their bytes (direct-mapped):
+        /// the very same array interned again — a block's database keys, which every node's
+        /// chain state takes from the block's shared header record — is found without
+        /// hashing. Only arrays the interner keeps are entered, so an address found here
+        /// still names the array it was entered for.
+        var byAddress = [(address: UInt, index: UInt32)](repeating: (0, 0), count: 1_024)
+
+        static func address(of bytes: [UInt8]) -> UInt {
+            bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        }
+
+        static func addressSlot(_ address: UInt) -> Int { Int(truncatingIfNeeded: (address >> 4) & 1_023) }
 
         static func tag(of bytes: [UInt8]) -> UInt64 { MemoryKey.fold(bytes) | 1 }
 
@@ -84,12 +96,16 @@ public final class ByteInterner: Sendable {
         }
 
         mutating func intern(_ bytes: [UInt8]) -> Handle {
+            let address = State.address(of: bytes)
+            let known = byAddress[State.addressSlot(address)]
+            if address != 0 && known.address == address { return Handle(index: known.index) }
             let tag = State.tag(of: bytes)
             let (position, found) = find(bytes, tag: tag)
             if let found { return found }
             precondition(arrays.count < Int(ByteInterner.handleLimit), "more than 2^31 distinct arrays interned")
             let index = UInt32(arrays.count)
             arrays.append(bytes)
+            if address != 0 { byAddress[State.addressSlot(address)] = (address, index) }
             slots[position] = Slot(tag: tag, index: index)
             if arrays.count * 4 > slots.count * 3 { grow() }
             return Handle(index: index)
