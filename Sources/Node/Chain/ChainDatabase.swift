@@ -35,7 +35,11 @@ enum ChainDatabase {
         return key
     }
 
-    static func key(_ prefix: Prefix) -> [UInt8] { [prefix.rawValue] }
+    /// The one-byte key of `prefix` (the coins' tip, the active tip, the version): the same
+    /// array every time, so a store interning keys finds it by its address.
+    static func key(_ prefix: Prefix) -> [UInt8] { singleByteKeys[Int(prefix.rawValue)] }
+
+    private static let singleByteKeys: [[UInt8]] = (0...255).map { [UInt8($0)] }
 
     static func coinKey(_ outpoint: OutPoint) -> [UInt8] {
         var key = self.key(.coin, outpoint.txid.hash)

@@ -77,7 +77,7 @@ extension ChainState {
         var batch = makeBatch(capacity: 2 + coins.dirtyCount)
         batch.put(entry.record.undoKey, ChainDatabase.encode(undo: undo))
         if options.transactionIndex {
-            let hashBytes = entry.hash.hash.bytes
+            let hashBytes = entry.record.hashBytes
             for transaction in block.transactions {
                 batch.put(ChainDatabase.key(.transaction, transaction.txid.hash), hashBytes)
             }
@@ -95,7 +95,7 @@ extension ChainState {
         blocksSinceFlush += 1
         guard blocksSinceFlush >= options.flushInterval else { return }
         coins.flush(into: &batch)
-        batch.put(ChainDatabase.key(.coinsTip), newTip.hash.hash.bytes)
+        batch.put(ChainDatabase.key(.coinsTip), newTip.record.hashBytes)
         blocksSinceFlush = 0
     }
 

@@ -21,6 +21,8 @@ final class HeaderRecord: @unchecked Sendable {
     let blockKey: [UInt8]
     let indexKey: [UInt8]
     let undoKey: [UInt8]
+    /// The block's hash as stored under the coins' tip key (the same array for every node).
+    let hashBytes: [UInt8]
 
     init(header: BlockHeader, parent: HeaderRecord?) {
         self.header = header
@@ -31,6 +33,7 @@ final class HeaderRecord: @unchecked Sendable {
         blockKey = ChainDatabase.key(.block, header.hash.hash)
         indexKey = ChainDatabase.key(.index, header.hash.hash)
         undoKey = ChainDatabase.key(.undo, header.hash.hash)
+        hashBytes = header.hash.hash.bytes
     }
 
     private static func medianTimePast(ending header: BlockHeader, parent: HeaderRecord?) -> Int64 {
