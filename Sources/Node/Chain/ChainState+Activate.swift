@@ -94,8 +94,14 @@ extension ChainState {
     func addFlushIfDue(to batch: inout WriteBatch, newTip: BlockIndex) {
         blocksSinceFlush += 1
         guard blocksSinceFlush >= options.flushInterval else { return }
+        addFlush(to: &batch, tip: newTip)
+    }
+
+    /// Adds the coins' changes and the coins' best block, `tip`, to `batch`, and starts
+    /// counting tip changes to the next flush anew.
+    func addFlush(to batch: inout WriteBatch, tip: BlockIndex) {
         coins.flush(into: &batch)
-        batch.put(ChainDatabase.key(.coinsTip), newTip.record.hashBytes)
+        batch.put(ChainDatabase.key(.coinsTip), tip.record.hashBytes)
         blocksSinceFlush = 0
     }
 

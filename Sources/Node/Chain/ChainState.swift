@@ -94,7 +94,7 @@ public final class ChainState {
         batch.put(ChainDatabase.key(.version), ChainDatabase.formatVersion)
         batch.put(genesis.record.blockKey, params.genesisBlock.serialized)
         batch.put(genesis.record.indexKey, ChainDatabase.encode(genesis))
-        batch.put(ChainDatabase.key(.coinsTip), genesis.hash.hash.bytes)
+        batch.put(ChainDatabase.key(.coinsTip), genesis.record.hashBytes)
         try write(batch)
     }
 
@@ -175,10 +175,8 @@ public final class ChainState {
     public func flush() throws(ChainStateError) {
         guard let tip = chain.tip else { return }
         var batch = makeBatch()
-        coins.flush(into: &batch)
-        batch.put(ChainDatabase.key(.coinsTip), tip.hash.hash.bytes)
-        try write(batch)
-        blocksSinceFlush = 0
+        addFlush(to: &batch, tip: tip)
+        try write(consume batch)
     }
 
     // MARK: Store access
