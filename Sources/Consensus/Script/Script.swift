@@ -162,7 +162,11 @@ extension Script {
         } else if value == 0 {
             out.append(Opcode.op0.rawValue)
         } else {
-            appendPush(ScriptNum.encode(value), to: &out)
+            // At most nine bytes: a direct push, its length written once they are.
+            let lengthAt = out.count
+            out.append(0)
+            ScriptNum.append(value, to: &out)
+            out[lengthAt] = UInt8(out.count - lengthAt - 1)
         }
     }
 

@@ -24,20 +24,25 @@ public enum ScriptNum {
 
     /// The minimal encoding of `value` (empty for zero).
     public static func encode(_ value: Int64) -> [UInt8] {
-        guard value != 0 else { return [] }
         var result = [UInt8]()
+        append(value, to: &result)
+        return result
+    }
+
+    /// Appends ``encode(_:)``'s bytes for `value` to `out` (at most nine; none for zero).
+    public static func append(_ value: Int64, to out: inout [UInt8]) {
+        guard value != 0 else { return }
         let negative = value < 0
         var magnitude = value.magnitude
         while magnitude > 0 {
-            result.append(UInt8(truncatingIfNeeded: magnitude))
+            out.append(UInt8(truncatingIfNeeded: magnitude))
             magnitude >>= 8
         }
-        if result[result.count - 1] & 0x80 != 0 {
-            result.append(negative ? 0x80 : 0x00)
+        if out[out.count - 1] & 0x80 != 0 {
+            out.append(negative ? 0x80 : 0x00)
         } else if negative {
-            result[result.count - 1] |= 0x80
+            out[out.count - 1] |= 0x80
         }
-        return result
     }
 
     /// Core's `CScriptNum::getint`: the value clamped to the 32-bit signed range.

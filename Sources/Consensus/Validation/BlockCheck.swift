@@ -112,6 +112,7 @@ public enum BlockCheck {
         }
         if height >= params.bip34Height {
             var expected = [UInt8]()
+            expected.reserveCapacity(10)
             Script.appendNumber(Int64(height), to: &expected)
             guard block.transactions[0].inputs[0].scriptSig.bytes.starts(with: expected) else {
                 throw .consensus("bad-cb-height", "block height mismatch in coinbase")

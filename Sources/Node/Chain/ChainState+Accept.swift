@@ -131,6 +131,9 @@ extension ChainState {
         entry.transactionCount = block.transactions.count
         entry.sequenceId = nextSequenceId
         nextSequenceId += 1
+        // Room for the rest of the batch that usually connects the block next, so that it
+        // is not allocated twice.
+        if pendingWrites.isEmpty { pendingWrites.reserveCapacity(8) }
         pendingWrites.put(entry.record.blockKey, block.serialized)
         markDirty(entry)
         recentBlocks.insert(block)
@@ -139,12 +142,19 @@ extension ChainState {
             if let parent = entry.parent { unlinked[parent.hash, default: []].append(entry) }
             return
         }
-        var linked = [entry]
+        completeChainData(entry)
+        // Usually nothing waited for this block: no list to walk.
+        guard !unlinked.isEmpty, var linked = unlinked.removeValue(forKey: entry.hash) else { return }
         while let next = linked.popLast() {
-            next.chainDataComplete = true
-            if !next.status.isInvalid { candidates[next.hash] = next }
+            completeChainData(next)
             linked += unlinked.removeValue(forKey: next.hash) ?? []
         }
+    }
+
+    /// `entry` and all its ancestors have their data: it may become the tip.
+    private func completeChainData(_ entry: BlockIndex) {
+        entry.chainDataComplete = true
+        if !entry.status.isInvalid { candidates[entry.hash] = entry }
     }
 
     /// The bits a block after `parent` must carry (Core's `GetNextWorkRequired`).

@@ -18,22 +18,44 @@ extension ChainState {
             while let current = chain.tip, current !== fork {
                 try disconnectTip(into: &update)
             }
-            var path = [BlockIndex]()
-            var walk: BlockIndex? = best
-            while let entry = walk, entry !== fork {
-                path.append(entry)
-                walk = entry.parent
-            }
-            for entry in path.reversed() {
-                if let failure = try connectTip(entry, into: &update) {
-                    try markFailed(entry)
-                    update.invalidated.append((entry.hash, failure))
-                    break
+            if best.parent === fork {
+                // Usually the best candidate extends the tip: one block, and no path to build.
+                try connectOrMarkFailed(best, into: &update)
+            } else {
+                for entry in ChainState.path(to: best, from: fork) {
+                    guard try connectOrMarkFailed(entry, into: &update) else { break }
                 }
             }
         }
         pruneCandidates()
         return update
+    }
+
+    /// The emptied table of the last block's coin changes (or a new one), for the next.
+    func takeSpareCoinTable() -> [OutPoint: Coin?] {
+        defer { spareCoinTable = nil }
+        return spareCoinTable ?? [:]
+    }
+
+    /// Connects `entry` on the tip; when it breaks a rule, marks it failed and notes it in
+    /// `update`. Returns whether it connected.
+    @discardableResult
+    func connectOrMarkFailed(_ entry: BlockIndex, into update: inout ChainUpdate) throws(ChainStateError) -> Bool {
+        guard let failure = try connectTip(entry, into: &update) else { return true }
+        try markFailed(entry)
+        update.invalidated.append((entry.hash, failure))
+        return false
+    }
+
+    /// The entries after `fork` up to `best`, in chain order.
+    static func path(to best: BlockIndex, from fork: BlockIndex) -> [BlockIndex] {
+        var path = [BlockIndex]()
+        var walk: BlockIndex? = best
+        while let entry = walk, entry !== fork {
+            path.append(entry)
+            walk = entry.parent
+        }
+        return path.reversed()
     }
 
     func bestCandidate() -> BlockIndex? {
@@ -47,10 +69,13 @@ extension ChainState {
     /// Drops candidates that can no longer beat the tip.
     func pruneCandidates() {
         guard let tip = chain.tip else { return }
-        // Runs after every block: remove in place rather than rebuild the table.
-        var beaten = [BlockHash]()
-        for (hash, candidate) in candidates where candidate !== tip && isBetter(tip, than: candidate) { beaten.append(hash) }
-        for hash in beaten { candidates[hash] = nil }
+        func isBeaten(_ candidate: BlockIndex) -> Bool { candidate !== tip && isBetter(tip, than: candidate) }
+        // Runs after every block, which usually beats one candidate (the old tip): removed
+        // in place, without a list of one; several at once (a run of blocks connected
+        // together) are collected.
+        guard let first = candidates.first(where: { isBeaten($0.value) }) else { return }
+        candidates[first.key] = nil
+        for hash in candidates.compactMap({ isBeaten($0.value) ? $0.key : nil }) { candidates[hash] = nil }
     }
 
     /// Connects `entry` on top of the tip. Returns the rule it broke, or `nil` on success.
@@ -58,7 +83,7 @@ extension ChainState {
         precondition(entry.parent === chain.tip, "connecting a block that does not extend the tip")
         let block = try loadBlock(entry)
         let changes = block.transactions.reduce(0) { $0 + $1.inputs.count + $1.outputs.count }
-        var view = CoinsViewOverlay(base: coins, expectedChanges: changes)
+        var view = CoinsViewOverlay(base: coins, expectedChanges: changes, table: takeSpareCoinTable())
         let undo: [[Coin]]
         do {
             undo = try connectBlock(block, entry: entry, view: &view)
@@ -70,6 +95,7 @@ extension ChainState {
         }
         let coinbaseTxid = block.transactions[0].txid
         coins.apply(view.changes) { $0.txid == coinbaseTxid }
+        spareCoinTable = view.takeEmptiedTable()
         entry.status.insert(.fullyValid)
         markDirty(entry)
         // Undo, coins tip and the coins a flush may add, after the block's own data and
@@ -220,7 +246,7 @@ extension ChainState {
         guard undo.count == block.transactions.count - 1 else {
             throw .corrupt(path: store.path, what: "undo data of block \(entry.hash) does not match its transactions")
         }
-        var view = CoinsViewOverlay(base: coins)
+        var view = CoinsViewOverlay(base: coins, table: takeSpareCoinTable())
         for (position, transaction) in block.transactions.enumerated().reversed() {
             for index in transaction.outputs.indices.reversed() where !transaction.outputs[index].scriptPubKey.isUnspendable {
                 _ = try view.spend(OutPoint(txid: transaction.txid, index: UInt32(index)))
@@ -233,6 +259,7 @@ extension ChainState {
             for (input, coin) in zip(transaction.inputs, spent).reversed() { view.add(coin, at: input.prevout) }
         }
         coins.apply(view.changes) { _ in true }
+        spareCoinTable = view.takeEmptiedTable()
         var batch = makeBatch()
         if options.transactionIndex {
             for transaction in block.transactions { batch.delete(ChainDatabase.key(.transaction, transaction.txid.hash)) }

@@ -40,6 +40,9 @@ public final class ChainState {
     /// stored then costs one batch and one index record instead of two of each.
     var pendingWrites = WriteBatch()
     var dirtyEntries: [BlockIndex] = []
+    /// An emptied table of coin changes kept from one connected or disconnected block for
+    /// the next (``CoinsViewOverlay/takeEmptiedTable()``).
+    var spareCoinTable: [OutPoint: Coin?]?
 
     /// Opens the chain state stored in `store`, creating it with the genesis block of
     /// `params` when the store is empty, and replays any blocks whose coins were not

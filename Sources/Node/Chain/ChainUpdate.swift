@@ -10,7 +10,7 @@ public struct ChainUpdate: Sendable {
 
     /// Every tip change, in the order it happened (a reorg that failed midway shows its
     /// connects and the disconnects that rolled them back).
-    public private(set) var steps: [Step] = []
+    public var steps: [Step] { disconnected.isEmpty ? connected.map { .connected($0) } : orderedSteps }
     /// Every block connected, in order. Kept beside ``steps`` rather than filtered from
     /// them: an update is read by the mempool, the wallets, the relay and observers, and a
     /// filtered copy for each cost an array apiece.
@@ -19,16 +19,20 @@ public struct ChainUpdate: Sendable {
     public private(set) var disconnected: [Block] = []
     /// Blocks found invalid while trying to connect them.
     public internal(set) var invalidated: [(hash: BlockHash, error: ValidationError)] = []
+    /// The steps, kept from the first disconnect on: until then they are `connected` in
+    /// order, and most updates (a tip extended by a block) need no second array.
+    private var orderedSteps: [Step] = []
 
     public init() {}
 
     mutating func noteConnected(_ block: Block) {
-        steps.append(.connected(block))
+        if !disconnected.isEmpty { orderedSteps.append(.connected(block)) }
         connected.append(block)
     }
 
     mutating func noteDisconnected(_ block: Block) {
-        steps.append(.disconnected(block))
+        if disconnected.isEmpty { orderedSteps = steps }
+        orderedSteps.append(.disconnected(block))
         disconnected.append(block)
     }
 
@@ -66,10 +70,10 @@ public struct ChainUpdate: Sendable {
     }
 
     /// True when the tip did not change.
-    public var isEmpty: Bool { steps.isEmpty }
+    public var isEmpty: Bool { connected.isEmpty && disconnected.isEmpty }
 
     mutating func append(_ other: ChainUpdate) {
-        steps += other.steps
+        if !disconnected.isEmpty || !other.disconnected.isEmpty { orderedSteps = steps + other.steps }
         connected += other.connected
         disconnected += other.disconnected
         invalidated += other.invalidated

@@ -99,13 +99,26 @@ struct CoinsViewOverlay {
     let base: UTXOCache
     private(set) var changes: [OutPoint: Coin?] = [:]
 
-    /// A view over `base`, with room for about `expectedChanges` changes.
-    init(base: UTXOCache, expectedChanges: Int = 0) {
+    /// A view over `base`, with room for about `expectedChanges` changes, in `table` (an
+    /// empty table a previous view gave back with ``takeEmptiedTable()``) when it has room.
+    init(base: UTXOCache, expectedChanges: Int = 0, table: [OutPoint: Coin?] = [:]) {
         self.base = base
+        changes = table
         // Sizing a table runs Swift's unspecialised generic code (~700 instructions, and
         // half as much again through `reserveCapacity`): worth it for a large block only;
-        // a small one grows from the shared empty table through specialised code.
-        if expectedChanges > 8 { changes = Dictionary(minimumCapacity: expectedChanges) }
+        // a small one grows from the given table through specialised code.
+        if expectedChanges > 8 && table.capacity < expectedChanges { changes = Dictionary(minimumCapacity: expectedChanges) }
+    }
+
+    /// The view's table, emptied, for the next view: a node connecting block after block
+    /// then allocates no table for each. `nil` for a large table, whose memory is better
+    /// given back than kept by every node.
+    mutating func takeEmptiedTable() -> [OutPoint: Coin?]? {
+        guard changes.capacity <= 64 else { return nil }
+        var table: [OutPoint: Coin?] = [:]
+        swap(&table, &changes)
+        table.removeAll(keepingCapacity: true)
+        return table
     }
 
     func coin(_ outpoint: OutPoint) throws(ChainStateError) -> Coin? {
