@@ -194,6 +194,36 @@ import Testing
         }
     }
 
+    /// Thousands of keys written, overwritten and deleted in a random order: the store's
+    /// table of changes grows many times and closes the gaps its deletions leave, and every
+    /// key still finds its own value (or none).
+    @Test func memoryStoresKeepManyKeysThroughDeletions() throws {
+        var seed: UInt64 = 0xC0FFEE
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let store = MemoryStore(interner: ByteInterner())
+        var model = [[UInt8]: [UInt8]]()
+        func key(_ number: Int) -> [UInt8] { [UInt8(number >> 8), UInt8(number & 0xff)] }
+        for round in 0..<30_000 {
+            let number = next(round < 10_000 ? 3_000 : 1_500)
+            if next(3) == 0 {
+                try store.delete(key(number))
+                model[key(number)] = nil
+            } else {
+                let value = [UInt8(next(256))]
+                try store.put(key(number), value)
+                model[key(number)] = value
+            }
+            let probe = key(next(3_000))
+            #expect(try store.get(probe) == model[probe])
+        }
+        for number in 0..<3_000 { #expect(try store.get(key(number)) == model[key(number)]) }
+        #expect(store.count == model.count)
+        #expect(try store.entries(prefix: []).map(\.key) == model.keys.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
     /// Copies of a compacted memory store share its entries and keep their own changes:
     /// deletions hide shared entries, overwrites replace them, scans merge both in order, and
     /// neither side sees the other's writes.

@@ -25,7 +25,7 @@ public final class MemoryStore: KeyValueStore {
     /// This store's own writes over `base`: key handle → value handle, a kept value
     /// (``ownedValueFlag`` and its position in `owned`) or ``deletedValue`` where a base entry
     /// was deleted.
-    private var changes: [ByteInterner.Handle: UInt32] = [:]
+    private var changes = HandleTable()
     /// The changed keys in order with their handles, kept until the set of changed keys changes.
     private var changeOrder: [(key: [UInt8], handle: ByteInterner.Handle)]?
     /// Values too large to intern, by position (an overwritten one is emptied).
@@ -64,7 +64,7 @@ public final class MemoryStore: KeyValueStore {
     public func compact() {
         if !changes.isEmpty {
             base = mergedBase()
-            changes = [:]
+            changes = HandleTable()
             changeOrder = nil
             owned = []
             baseOrder = nil
@@ -194,7 +194,7 @@ public final class MemoryStore: KeyValueStore {
         return interner.bytes(ByteInterner.Handle(index: entry))
     }
 
-    static func lookup(_ key: [UInt8], base: [MemoryKey: [UInt8]], changes: [ByteInterner.Handle: UInt32],
+    static func lookup(_ key: [UInt8], base: [MemoryKey: [UInt8]], changes: HandleTable,
                        owned: [[UInt8]], interner: ByteInterner) -> [UInt8]? {
         // Empty tables are common (a fresh store has no base, a copy no changes yet): skip hashing.
         if !changes.isEmpty, let handle = interner.existingHandle(key), let entry = changes[handle] {
@@ -216,12 +216,12 @@ public final class MemoryStore: KeyValueStore {
 final class MemorySnapshot: KeyValueReader {
     private let base: [MemoryKey: [UInt8]]
     private var baseOrder: [MemoryKey]?
-    private let changes: [ByteInterner.Handle: UInt32]
+    private let changes: HandleTable
     private var changeOrder: [(key: [UInt8], handle: ByteInterner.Handle)]?
     private let owned: [[UInt8]]
     private let interner: ByteInterner
 
-    init(base: [MemoryKey: [UInt8]], baseOrder: [MemoryKey]?, changes: [ByteInterner.Handle: UInt32],
+    init(base: [MemoryKey: [UInt8]], baseOrder: [MemoryKey]?, changes: HandleTable,
          changeOrder: [(key: [UInt8], handle: ByteInterner.Handle)]?, owned: [[UInt8]], interner: ByteInterner) {
         self.base = base
         self.baseOrder = baseOrder
