@@ -18,6 +18,10 @@ import Testing
             #expect(fromArray.count == count)
             #expect(fromArray == fromLazySequence)
             #expect(fromArray.first == expected.first)
+            var appended = InventoryList()
+            for item in expected { appended.append(item) }
+            #expect(Array(appended) == expected)
+            #expect(appended == fromArray)
         }
         #expect(InventoryList(Self.items[0]) == [Self.items[0]])
         #expect(InventoryList(Self.items[0]) != [Self.items[1]])

@@ -13,7 +13,7 @@ public struct InventoryList: RandomAccessCollection, Sendable, Equatable, Expres
         case many([InventoryItem])
     }
 
-    @usableFromInline let storage: Storage
+    @usableFromInline var storage: Storage
 
     /// The items of `items`, in order.
     public init(_ items: some Sequence<InventoryItem>) {
@@ -34,6 +34,27 @@ public struct InventoryList: RandomAccessCollection, Sendable, Equatable, Expres
     /// A list of the one item `item` (no array is made).
     public init(_ item: InventoryItem) {
         storage = .one(item)
+    }
+
+    /// An empty list.
+    public init() {
+        storage = .many([])
+    }
+
+    /// Adds `item` at the end: a list built item by item makes no array while it has one.
+    public mutating func append(_ item: InventoryItem) {
+        switch storage {
+        case .one(let first):
+            storage = .many([first, item])
+        case .many(var items):
+            if items.isEmpty {
+                storage = .one(item)
+                return
+            }
+            storage = .many([])  // the list's reference dropped, the array grows in place
+            items.append(item)
+            storage = .many(items)
+        }
     }
 
     public init(arrayLiteral elements: InventoryItem...) {

@@ -91,13 +91,13 @@ extension PeerManager {
     // MARK: Announcements and requests
 
     func handleInventory(_ items: InventoryList, from state: Peer, into output: inout PeerOutput) {
-        var wanted = [InventoryItem]()
+        var wanted = InventoryList()
         for item in items {
             if item.isBlock {
                 let hash = BlockHash(item.hash)
                 let entry = notePeerHas(hash, peer: state)
                 if needsBlock(entry) && blocksInFlight[hash] == nil {
-                    blocksInFlight[hash] = state.id
+                    blocksInFlight.insert(hash, from: state.id)
                     state.blocksInFlight += 1
                     wanted.append(.block(hash))
                 }
@@ -110,7 +110,7 @@ extension PeerManager {
                 }
             }
         }
-        if !wanted.isEmpty { output.actions.append(.send(state.id, .getData(InventoryList(wanted)))) }
+        if !wanted.isEmpty { output.actions.append(.send(state.id, .getData(wanted))) }
     }
 
     func handleGetData(_ items: InventoryList, from state: Peer, into output: inout PeerOutput) {
@@ -179,7 +179,7 @@ extension PeerManager {
 
     func requestBlocks(_ hashes: [BlockHash], from state: Peer, into output: inout PeerOutput) {
         guard !hashes.isEmpty else { return }
-        for hash in hashes { blocksInFlight[hash] = state.id }
+        for hash in hashes { blocksInFlight.insert(hash, from: state.id) }
         state.blocksInFlight += hashes.count
         output.actions.append(.send(state.id, .getData(.blocks(hashes))))
     }
@@ -187,9 +187,6 @@ extension PeerManager {
     func releaseBlockRequest(_ hash: BlockHash) {
         guard let peer = blocksInFlight.removeValue(forKey: hash) else { return }
         peers[peer]?.blocksInFlight -= 1
-        // Between blocks nothing is in flight: the shared empty table is in cache when the
-        // next announcement checks it, where this node's emptied one would not be.
-        if blocksInFlight.isEmpty { blocksInFlight = [:] }
     }
 
     // MARK: Headers

@@ -141,9 +141,8 @@ public final class PeerManager {
     /// The node's chain state (read for every message, so kept one step closer).
     let chain: ChainState
     /// Blocks asked for and not yet received, by the peer asked. Checked on every block
-    /// announcement, so in the first cache line too, and emptied back to the shared empty
-    /// table (see ``releaseBlockRequest(_:)``).
-    var blocksInFlight: [BlockHash: PeerID] = [:]
+    /// announcement, so in the first cache line too.
+    var blocksInFlight = BlocksInFlight()
     public let node: FullNode
     public var options: PeerOptions
     var random: DeterministicRandom
@@ -207,7 +206,7 @@ public final class PeerManager {
         guard let removed = peers[peer] else { return }
         removedPeers.append(removed)
         peers[peer] = nil
-        blocksInFlight = blocksInFlight.filter { $0.value != peer }
+        blocksInFlight.removeAll(askedOf: peer)
         transactionsInFlight = transactionsInFlight.filter { $0.value != peer }
         pendingCompact = pendingCompact.filter { $0.value.peer != peer }
     }
