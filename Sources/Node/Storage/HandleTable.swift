@@ -71,9 +71,14 @@ struct HandleTable: Sequence {
         (UInt64(key.index) + 1) << 32 | UInt64(value)
     }
 
-    /// The slot a key hashes to (Fibonacci hashing: the top bits of a multiplication).
+    /// The slot a key hashes to. Runs of eight consecutive handles share a cache line of
+    /// slots, the runs spread by Fibonacci hashing (the top bits of a multiplication): the
+    /// keys a block adds are interned together, so a node's store writes them into one or two
+    /// lines rather than one line each.
     private func home(of index: UInt64) -> Int {
-        Int(truncatingIfNeeded: (index &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slots.count.trailingZeroBitCount))
+        let groupBits = slots.count.trailingZeroBitCount - 3
+        let group = ((index >> 3) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - groupBits)
+        return Int(truncatingIfNeeded: group << 3 | index & 7)
     }
 
     /// The slot holding `key`, or the empty slot where it would go (the table is never full).
