@@ -41,6 +41,9 @@ enum ChainDatabase {
 
     private static let singleByteKeys: [[UInt8]] = (0...255).map { [UInt8($0)] }
 
+    /// The undo record of a block that spends no coins (a count of zero).
+    private static let emptyUndo: [UInt8] = [0]
+
     static func coinKey(_ outpoint: OutPoint) -> [UInt8] {
         var key = self.key(.coin, outpoint.txid.hash)
         withUnsafeBytes(of: outpoint.index.bigEndian) { key.append(contentsOf: $0) }
@@ -109,6 +112,9 @@ enum ChainDatabase {
 
     /// An undo record: for each non-coinbase transaction of a block, the coins its inputs spent.
     static func encode(undo: [[Coin]]) -> [UInt8] {
+        // A block of only a coinbase spends nothing: one shared record (simulated blocks
+        // often are, and a store interning values finds it by its address).
+        if undo.isEmpty { return emptyUndo }
         var writer = ByteWriter(capacity: 16 + undo.count * 48)
         VarInt.write(UInt64(undo.count), to: &writer)
         for coins in undo {
