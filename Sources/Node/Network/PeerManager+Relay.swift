@@ -7,11 +7,12 @@ extension PeerManager {
     func announceTip(_ update: ChainUpdate, into output: inout PeerOutput) {
         let connected = update.net.connected
         guard let tipBlock = connected.last, let tip = chain.index[tipBlock.hash], chain.isActive(tip) else { return }
-        let newBlocks = Array(connected.suffix(8))
+        // A slice: usually of one block, for which an array of its own would be allocated.
+        let newBlocks = connected.suffix(8)
         switch options.blockRelay {
         case .push:
             // The new blocks are on the active chain, below the tip.
-            let newEntries = newBlocks.indices.compactMap { tip.ancestor(at: tip.height - (newBlocks.count - 1 - $0)) }
+            let newEntries = (0..<newBlocks.count).compactMap { tip.ancestor(at: tip.height - (newBlocks.count - 1 - $0)) }
             forEachPeerLacking(tip) { state in
                 for (block, entry) in zip(newBlocks, newEntries) where !peerHas(entry, peer: state) {
                     output.actions.append(.send(state.id, .block(block)))
@@ -20,7 +21,8 @@ extension PeerManager {
         case .inv:
             // The common case gets one message and no optionals (whose destruction is not
             // inlined for an enum this large).
-            let inventory = NetworkMessage.inventory(.blocks(newBlocks.lazy.map { $0.hash }))
+            // Usually one block, listed without going through a sequence of them.
+            let inventory = NetworkMessage.inventory(newBlocks.count == 1 ? InventoryList(.block(tipBlock.hash)) : .blocks(newBlocks.map(\.hash)))
             forEachPeerLacking(tip) { output.actions.append(.send($0.id, inventory)) }
         case .headers, .compact:
             var headersMessage: NetworkMessage?
