@@ -58,6 +58,9 @@ struct HandleTable: Sequence {
         return UInt32(truncatingIfNeeded: removed)
     }
 
+    /// Where the slots are held (`nil` while there are none), for prefetching.
+    var storageAddress: UnsafeRawPointer? { slots.withUnsafeBytes { $0.baseAddress } }
+
     /// The keys, in no particular order.
     var keys: [ByteInterner.Handle] { map(\.key) }
 

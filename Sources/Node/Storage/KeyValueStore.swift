@@ -23,6 +23,15 @@ public protocol KeyValueStore: KeyValueReader {
 
     /// Releases the store; later calls throw ``StorageError/closed(path:)``. Idempotent.
     func close()
+
+    /// Asks the cache for the tables a read or write starts with, shortly before one: a hint
+    /// for a caller with other work to do first (no effect on the contents). Does nothing
+    /// unless a store has such tables (``MemoryStore`` does).
+    func prefetchTables()
+}
+
+extension KeyValueStore {
+    public func prefetchTables() {}
 }
 
 /// Read access to a store or a snapshot of it.

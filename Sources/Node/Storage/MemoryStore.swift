@@ -187,6 +187,12 @@ public final class MemoryStore: KeyValueStore {
 
     public func close() { isClosed = true }
 
+    /// Asks the cache for the header of the changes' table: a node's first read of its store
+    /// for a block (the BIP 30 lookup) otherwise starts with that miss.
+    public func prefetchTables() {
+        if let table = changes.storageAddress { CacheHint.prefetch(table) }
+    }
+
     /// The value a change entry names (`nil`: a deletion).
     static func value(of entry: UInt32, owned: [[UInt8]], interner: ByteInterner) -> [UInt8]? {
         if entry == deletedValue { return nil }
