@@ -12,7 +12,9 @@ extension ChainState {
     /// descendants and the next best candidate is tried, so a failed reorg returns to the
     /// best valid chain.
     func activateBestChain() throws(ChainStateError) -> ChainUpdate {
+        // Their objects were asked for with the block (`prefetchForBlock()`).
         store.prefetchTables()
+        coins.prefetchTables()
         var update = ChainUpdate()
         while let tip = chain.tip, let best = bestCandidate(), best !== tip, isBetter(best, than: tip) {
             guard let fork = chain.findFork(best) else { break }

@@ -199,6 +199,19 @@ public final class ChainState {
 
     var hasPendingWrites: Bool { !pendingWrites.isEmpty || !dirtyEntries.isEmpty }
 
+    /// Asks the cache for the state that accepting and connecting a block updates first, for
+    /// a caller with other work to do before it submits the block: the tables its storage
+    /// updates, and the coins cache and the store, whose own tables ``activateBestChain()``
+    /// asks for once their objects are in. In a simulation of thousands of nodes a node's
+    /// state has left the cache by its next block; a hint changes no result.
+    public func prefetchForBlock() {
+        CacheHint.prefetch(storageOf: &dirtyEntries)
+        CacheHint.prefetch(storageOf: &candidates, lines: 2)
+        recentBlocks.prefetchTables()
+        CacheHint.prefetch(CacheHint.address(of: coins))
+        CacheHint.prefetch(CacheHint.address(of: store))
+    }
+
     /// A batch that starts with the writes held back so far, index records encoded as they
     /// are now; the caller adds its own and writes it.
     func makeBatch(capacity: Int = 0) -> WriteBatch {
@@ -311,6 +324,12 @@ struct RecentBlocks {
     /// Hashes in insertion order; once `limit` are held, a ring whose oldest slot is reused.
     private var order: [BlockHash] = []
     private var oldest = 0
+
+    /// Asks the cache for the tables an insertion reads first (see ``CacheHint``).
+    mutating func prefetchTables() {
+        CacheHint.prefetch(storageOf: &blocks, lines: 2)
+        CacheHint.prefetch(storageOf: &order)
+    }
 
     subscript(hash: BlockHash) -> Block? { blocks[hash] }
 

@@ -21,6 +21,12 @@ final class UTXOCache {
     /// Clean entries kept after a flush; past it they are dropped and re-read on demand.
     let cleanLimit: Int
 
+    /// Asks the cache for the tables a block's coins are applied to (see ``CacheHint``).
+    func prefetchTables() {
+        CacheHint.prefetch(storageOf: &entries, lines: 2)
+        CacheHint.prefetch(storageOf: &dirty)
+    }
+
     init(store: any KeyValueStore, cleanLimit: Int) {
         self.store = store
         self.cleanLimit = cleanLimit

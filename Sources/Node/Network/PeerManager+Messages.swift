@@ -281,8 +281,7 @@ extension PeerManager {
         // The announcement after the block is connected visits every peer; their records
         // are out of cache in a large network, and connecting gives them time to arrive.
         peers.prefetchValues()
-        // The store's tables are read once the block is accepted; the store object, now.
-        CacheHint.prefetch(CacheHint.address(of: chain.store))
+        chain.prefetchForBlock()
         let submitted: (result: BlockProcessingResult, mempool: MempoolUpdate)
         do { submitted = try node.submitBlock(block, now: PeerManager.seconds(now)) } catch {
             output.events.append(.storageFailure(error))

@@ -30,6 +30,18 @@ public enum CacheHint {
         UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque())
     }
 
+    /// Asks for the first `lines` lines of the storage behind `collection` — an array, a set
+    /// or a dictionary, each a single reference to an object whose header (reference and
+    /// element counts; a dictionary's occupancy bits follow it) is read before any element.
+    /// In-out only so that a collection stored in an object is read in place: a copy would
+    /// retain the very storage about to be asked for.
+    @inlinable @inline(__always)
+    public static func prefetch<Collection>(storageOf collection: inout Collection, lines: Int = 1) {
+        precondition(MemoryLayout<Collection>.size == MemoryLayout<UnsafeRawPointer>.size, "not a single-reference collection")
+        let storage = withUnsafeBytes(of: &collection) { $0.load(as: UnsafeRawPointer.self) }
+        prefetch(lines: lines, at: storage)
+    }
+
     /// The cache line size of the x86-64 and Arm processors Regsim runs on.
     public static let lineSize = 64
 
