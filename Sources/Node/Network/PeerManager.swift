@@ -141,7 +141,8 @@ public final class PeerManager {
     /// The node's chain state (read for every message, so kept one step closer).
     let chain: ChainState
     /// Blocks asked for and not yet received, by the peer asked. Checked on every block
-    /// announcement, so in the first cache line too.
+    /// announcement, so near the object's start too (its table's reference in the first
+    /// line, the inline request in the second, where a table of its own was one more object).
     var blocksInFlight = BlocksInFlight()
     public let node: FullNode
     public var options: PeerOptions
