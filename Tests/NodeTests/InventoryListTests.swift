@@ -17,6 +17,7 @@ import Testing
             #expect(Array(fromArray) == expected)
             #expect(fromArray.count == count)
             #expect(fromArray == fromLazySequence)
+            #expect(InventoryList(AnySequence(expected)) == fromArray)  // a sequence, not a collection
             #expect(fromArray.first == expected.first)
             var appended = InventoryList()
             for item in expected { appended.append(item) }

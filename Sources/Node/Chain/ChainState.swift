@@ -204,7 +204,7 @@ public final class ChainState {
     /// updates, and the coins cache and the store, whose own tables ``activateBestChain()``
     /// asks for once their objects are in. In a simulation of thousands of nodes a node's
     /// state has left the cache by its next block; a hint changes no result.
-    public func prefetchForBlock() {
+    func prefetchForBlock() {
         CacheHint.prefetch(storageOf: &dirtyEntries)
         CacheHint.prefetch(storageOf: &candidates, lines: 2)
         recentBlocks.prefetchTables()

@@ -31,6 +31,17 @@ public struct InventoryList: RandomAccessCollection, Sendable, Equatable, Expres
         storage = .many(array)
     }
 
+    /// The items of `items`, in order. One item — the usual announcement or request — is
+    /// taken without iterating: an iterator over a lazily mapped collection costs more to make
+    /// and destroy than the item.
+    public init(_ items: some Collection<InventoryItem>) {
+        if items.count == 1, let item = items.first {
+            storage = .one(item)
+        } else {
+            storage = .many(Array(items))
+        }
+    }
+
     /// A list of the one item `item` (no array is made).
     public init(_ item: InventoryItem) {
         storage = .one(item)
@@ -62,12 +73,12 @@ public struct InventoryList: RandomAccessCollection, Sendable, Equatable, Expres
     }
 
     /// Witness-block items (Core's `MSG_WITNESS_BLOCK`) for `hashes`, in order.
-    public static func blocks(_ hashes: some Sequence<BlockHash>) -> InventoryList {
+    public static func blocks(_ hashes: some Collection<BlockHash>) -> InventoryList {
         InventoryList(hashes.lazy.map(InventoryItem.block))
     }
 
     /// Witness-transaction items (Core's `MSG_WITNESS_TX`) for `txids`, in order.
-    public static func transactions(_ txids: some Sequence<Txid>) -> InventoryList {
+    public static func transactions(_ txids: some Collection<Txid>) -> InventoryList {
         InventoryList(txids.lazy.map(InventoryItem.transaction))
     }
 

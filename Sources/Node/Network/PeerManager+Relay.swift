@@ -21,8 +21,7 @@ extension PeerManager {
         case .inv:
             // The common case gets one message and no optionals (whose destruction is not
             // inlined for an enum this large).
-            // Usually one block, listed without going through a sequence of them.
-            let inventory = NetworkMessage.inventory(newBlocks.count == 1 ? InventoryList(.block(tipBlock.hash)) : .blocks(newBlocks.map(\.hash)))
+            let inventory = NetworkMessage.inventory(.blocks(newBlocks.lazy.map { $0.hash }))
             forEachPeerLacking(tip) { output.actions.append(.send($0.id, inventory)) }
         case .headers, .compact:
             var headersMessage: NetworkMessage?
